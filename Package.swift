@@ -1,0 +1,72 @@
+// swift-tools-version:6.1
+
+import PackageDescription
+
+let package = Package(
+    name: "campaignctl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "campaignctl", targets: ["campaignctl"]),
+        .library(name: "CampaignCore", targets: ["CampaignCore"]),
+        .library(name: "FeedImport", targets: ["FeedImport"]),
+    ],
+    dependencies: [
+        // Versions of the local mirror (see the machine doc); `from:` keeps the same major version.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "FeedImport", dependencies: ["CLibXML2"]),
+        .target(
+            name: "CampaignCore",
+            dependencies: [
+                "FeedImport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "campaignctl",
+            dependencies: [
+                "CampaignCore",
+                "FeedImport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Data files are read in place through #filePath; they are excluded, not resources.
+        .testTarget(
+            name: "FeedImportTests",
+            dependencies: ["FeedImport", "TestSupport"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "CampaignCoreTests",
+            dependencies: ["CampaignCore", "FeedImport", "TestSupport"]
+        ),
+        // Runs the built `campaignctl` binary, as a user would.
+        .testTarget(name: "campaignctlTests", dependencies: ["TestSupport"], exclude: ["Golden"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+// One place for strictness, as in apple/swift-log.
+for target in package.targets where target.type != .system {
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"),
+            .enableUpcomingFeature("InternalImportsByDefault"),
+            .enableUpcomingFeature("MemberImportVisibility"),
+        ]
+}

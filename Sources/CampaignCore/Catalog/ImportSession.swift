@@ -1,0 +1,489 @@
+import Crypto
+import FeedImport
+import Foundation
+import GRDB
+
+/// One import in progress, inside its transaction: applies each validated item to the catalog as
+/// it streams by, then marks what the feed no longer contains as removed.
+///
+/// Memory stays flat: the only per-item state kept is ``SeenSet`` (about 24 bytes per item), which
+/// finds duplicate ids and, at the end, the products the feed no longer lists.
+struct ImportSession {
+    let db: Database
+    let catalogID: Int64
+    let importID: Int64
+    var report: ImportReport
+
+    /// Products active before this import; the mass-removal valve compares against it.
+    private let activeBefore: Int
+    /// Whether the catalog had no product rows at all (first import: skip lookups).
+    private let catalogWasEmpty: Bool
+    private var seen = SeenSet()
+    private var savedPrevious = false
+
+    private let lookup: Statement
+    private let insertProduct: Statement
+    private let updateProduct: Statement
+    private let insertHistory: Statement
+    private let insertDiagnostic: Statement
+    private let markRejected: Statement
+
+    init(
+        db: Database,
+        catalog: String,
+        sourcePath: String,
+        profile: String,
+        startedAt: String,
+        report: ImportReport
+    ) throws {
+        self.db = db
+        self.report = report
+        let catalogID = try Self.catalogID(named: catalog, in: db, createdAt: startedAt)
+        self.catalogID = catalogID
+        try db.execute(
+            sql: """
+                INSERT INTO import_run (catalog_id, source_path, profile, started_at, finished_at, outcome)
+                VALUES (?, ?, ?, ?, ?, 'committed')
+                """,
+            arguments: [catalogID, sourcePath, profile, startedAt, startedAt]
+        )
+        importID = db.lastInsertedRowID
+        self.report.importID = importID
+        activeBefore =
+            try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM product WHERE catalog_id = ? AND status = 'active'",
+                arguments: [catalogID]
+            ) ?? 0
+        let hasProducts = try Bool.fetchOne(
+            db,
+            sql: "SELECT EXISTS (SELECT 1 FROM product WHERE catalog_id = ?)",
+            arguments: [catalogID]
+        )
+        catalogWasEmpty = hasProducts != true
+        lookup = try db.makeStatement(
+            sql: """
+                SELECT id, status, content_hash, rejected_import_id, changed_import_id
+                FROM product WHERE catalog_id = ? AND key = ?
+                """
+        )
+        insertProduct = try db.makeStatement(
+            sql: """
+                INSERT INTO product (catalog_id, key, product_id, status, title, link, image_link, price_micros,
+                    currency, sale_price_micros, availability, availability_date, brand, gtin, item_group_id,
+                    product_type, custom_label_0, custom_label_1, custom_label_2, custom_label_3, custom_label_4,
+                    attributes_json, content_hash, added_import_id, changed_import_id)
+                VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        updateProduct = try db.makeStatement(
+            sql: """
+                UPDATE product SET product_id = ?, status = 'active', title = ?, link = ?, image_link = ?,
+                    price_micros = ?, currency = ?, sale_price_micros = ?, availability = ?, availability_date = ?,
+                    brand = ?, gtin = ?, item_group_id = ?, product_type = ?, custom_label_0 = ?,
+                    custom_label_1 = ?, custom_label_2 = ?, custom_label_3 = ?, custom_label_4 = ?,
+                    attributes_json = ?, content_hash = ?, changed_import_id = ?, rejected_import_id = NULL,
+                    added_import_id = CASE WHEN status = 'removed' THEN ? ELSE added_import_id END
+                WHERE id = ?
+                """
+        )
+        insertHistory = try db.makeStatement(
+            sql: """
+                INSERT INTO product_history (catalog_id, import_id, key, product_id, change, before_hash,
+                    after_hash, before_json)
+                SELECT ?, ?, ?, ?, ?, ?, ?, (SELECT attributes_json FROM product WHERE id = ?)
+                """
+        )
+        insertDiagnostic = try db.makeStatement(
+            sql: """
+                INSERT INTO diagnostic (import_id, item_id, line, attribute, code, severity, message)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        markRejected = try db.makeStatement(sql: "UPDATE product SET rejected_import_id = ? WHERE id = ?")
+    }
+
+    static func catalogID(named name: String, in db: Database, createdAt: String) throws -> Int64 {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM catalog WHERE name = ?", arguments: [name]) {
+            return id
+        }
+        try db.execute(sql: "INSERT INTO catalog (name, created_at) VALUES (?, ?)", arguments: [name, createdAt])
+        return db.lastInsertedRowID
+    }
+
+    // MARK: - Items
+
+    mutating func ingest(_ item: ValidatedItem) throws {
+        report.read += 1
+        for diagnostic in item.diagnostics {
+            try store(diagnostic)
+        }
+        guard let id = item.id, !id.isEmpty else {
+            report.rejected += 1
+            return
+        }
+        let key = Self.key(id)
+        let seenKey = SeenSet.Key(key)
+        if let first = seen.lookup(seenKey) {
+            try handleDuplicate(id: id, key: key, seenKey: seenKey, line: item.line, first: first)
+            return
+        }
+        guard let product = item.product else {
+            try reject(id: id, key: key, seenKey: seenKey, line: item.line)
+            return
+        }
+        let json = product.attributes.canonicalJSON()
+        let hash = Self.contentHash(json)
+        let existing = catalogWasEmpty ? nil : try fetchExisting(key)
+        let action: SeenSet.Action
+        switch existing {
+        case nil:
+            try insert(product, key: key, json: json, hash: hash)
+            try recordHistory(key: key, id: id, change: "added", before: nil, after: hash, previousRow: nil)
+            report.added += 1
+            action = .added
+        case let row? where row.isActive && row.hash == hash:
+            if row.rejectedImportID != nil {
+                markRejected.setUncheckedArguments([nil as Int64?, row.rowID])
+                try markRejected.execute()
+            }
+            report.unchanged += 1
+            action = .unchanged
+        case let row?:
+            try savePrevious(rowID: row.rowID)
+            try recordHistory(
+                key: key,
+                id: id,
+                change: row.isActive ? "changed" : "added",
+                before: row.hash,
+                after: hash,
+                previousRow: row.rowID
+            )
+            try update(row.rowID, with: product, json: json, hash: hash)
+            if row.isActive {
+                report.changed += 1
+                action = .changed
+            } else {
+                report.added += 1
+                action = .readded
+            }
+        }
+        seen.insert(seenKey, line: item.line, action: action)
+    }
+
+    private mutating func reject(id: String, key: String, seenKey: SeenSet.Key, line: Int) throws {
+        report.rejected += 1
+        seen.insert(seenKey, line: line, action: .rejected)
+        if !catalogWasEmpty, let row = try fetchExisting(key), row.isActive {
+            markRejected.setUncheckedArguments([importID, row.rowID])
+            try markRejected.execute()
+            try store(
+                FeedDiagnostic(
+                    severity: .warning,
+                    code: FeedDiagnostic.Code(rawValue: "previous_version_kept"),
+                    location: SourceLocation(file: report.source, line: line),
+                    itemID: id,
+                    attribute: nil,
+                    message: "the item is rejected; the version stored by import #\(row.changedImportID) stays "
+                        + "in the catalog, flagged, and cannot be used in new campaigns until the feed is fixed"
+                )
+            )
+        }
+    }
+
+    /// Every copy of a duplicated id is rejected: the first copy's effect is undone.
+    private mutating func handleDuplicate(
+        id: String,
+        key: String,
+        seenKey: SeenSet.Key,
+        line: Int,
+        first: SeenSet.Entry
+    ) throws {
+        report.rejected += 1
+        if first.action != .duplicate {
+            switch first.action {
+            case .added:
+                try db.execute(sql: "DELETE FROM product WHERE catalog_id = ? AND key = ?", arguments: [catalogID, key])
+                try deleteHistory(key)
+                report.added -= 1
+            case .readded, .changed:
+                try restorePrevious(key)
+                try deleteHistory(key)
+                if first.action == .changed {
+                    report.changed -= 1
+                } else {
+                    report.added -= 1
+                }
+            case .unchanged:
+                report.unchanged -= 1
+            case .rejected, .duplicate:
+                report.rejected -= 1
+            }
+            report.rejected += 1
+            if let row = try fetchExisting(key) {
+                markRejected.setUncheckedArguments([importID, row.rowID])
+                try markRejected.execute()
+            }
+            try store(duplicateDiagnostic(id: id, line: Int(first.line), otherLine: line))
+            seen.update(seenKey, action: .duplicate)
+        }
+        try store(duplicateDiagnostic(id: id, line: line, otherLine: Int(first.line)))
+    }
+
+    private func duplicateDiagnostic(id: String, line: Int, otherLine: Int) -> FeedDiagnostic {
+        FeedDiagnostic(
+            severity: .error,
+            code: FeedDiagnostic.Code(rawValue: "duplicate_id"),
+            location: SourceLocation(file: report.source, line: line),
+            itemID: id,
+            attribute: "id",
+            message: "the id is also used by the item at line \(otherLine) (ids that differ only in case are "
+                + "the same); every copy is rejected so that ambiguous data never reaches an ad"
+        )
+    }
+
+    // MARK: - Removal and outcome
+
+    mutating func recordFeedDiagnostics(_ diagnostics: [FeedDiagnostic]) throws {
+        for diagnostic in diagnostics {
+            try store(diagnostic)
+        }
+    }
+
+    /// Marks every active product the feed did not list as removed, after the mass-removal check.
+    mutating func finish(allowMassRemoval: Bool) throws {
+        var removed: [(rowID: Int64, key: String, id: String, hash: Data)] = []
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT id, key, product_id, content_hash FROM product WHERE catalog_id = ? AND status = 'active'",
+            arguments: [catalogID]
+        )
+        while let row = try rows.next() {
+            let key: String = row[1]
+            if seen.lookup(SeenSet.Key(key)) == nil {
+                removed.append((row[0], key, row[2], row[3]))
+            }
+        }
+        if removed.count * 2 > activeBefore, activeBefore > 0, !allowMassRemoval {
+            throw CatalogError.massRemovalRefused(
+                catalog: report.catalog,
+                source: report.source,
+                removing: removed.count,
+                of: activeBefore
+            )
+        }
+        let markRemoved = try db.makeStatement(sql: "UPDATE product SET status = 'removed', changed_import_id = ? WHERE id = ?")
+        for product in removed {
+            try recordHistory(
+                key: product.key,
+                id: product.id,
+                change: "removed",
+                before: product.hash,
+                after: nil,
+                previousRow: product.rowID
+            )
+            markRemoved.setUncheckedArguments([importID, product.rowID])
+            try markRemoved.execute()
+        }
+        report.removed = removed.count
+        if savedPrevious {
+            try db.execute(sql: "DROP TABLE temp.import_previous")
+        }
+    }
+
+    func recordOutcome(finishedAt: String) throws {
+        try db.execute(
+            sql: """
+                UPDATE import_run SET sha256 = ?, format = ?, finished_at = ?, bytes = ?, items_read = ?, added = ?,
+                    changed = ?, removed = ?, unchanged = ?, rejected = ?, errors = ?, warnings = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                report.sha256, report.format, finishedAt, report.bytes, report.read, report.added,
+                report.changed, report.removed, report.unchanged, report.rejected, report.errors,
+                report.warnings, importID,
+            ]
+        )
+    }
+
+    // MARK: - Rows
+
+    private struct ExistingRow {
+        var rowID: Int64
+        var isActive: Bool
+        var hash: Data
+        var rejectedImportID: Int64?
+        var changedImportID: Int64
+    }
+
+    private func fetchExisting(_ key: String) throws -> ExistingRow? {
+        lookup.setUncheckedArguments([catalogID, key])
+        guard let row = try Row.fetchOne(lookup) else {
+            return nil
+        }
+        return ExistingRow(
+            rowID: row[0],
+            isActive: row[1] == "active",
+            hash: row[2],
+            rejectedImportID: row[3],
+            changedImportID: row[4]
+        )
+    }
+
+    private func insert(_ product: ProductData, key: String, json: String, hash: Data) throws {
+        insertProduct.setUncheckedArguments(
+            [
+                catalogID, key, product.id, product.title, product.link, product.imageLink, product.price.micros,
+                product.price.currency, product.salePrice?.micros, product.availability.rawValue,
+                product.availabilityDate, product.brand, product.gtin, product.itemGroupID,
+                product.productTypes.first, label(product, 0), label(product, 1), label(product, 2),
+                label(product, 3), label(product, 4), json, hash, importID, importID,
+            ]
+        )
+        try insertProduct.execute()
+    }
+
+    private func update(_ rowID: Int64, with product: ProductData, json: String, hash: Data) throws {
+        updateProduct.setUncheckedArguments(
+            [
+                product.id, product.title, product.link, product.imageLink, product.price.micros,
+                product.price.currency, product.salePrice?.micros, product.availability.rawValue,
+                product.availabilityDate, product.brand, product.gtin, product.itemGroupID,
+                product.productTypes.first, label(product, 0), label(product, 1), label(product, 2),
+                label(product, 3), label(product, 4), json, hash, importID, importID, rowID,
+            ]
+        )
+        try updateProduct.execute()
+    }
+
+    private func label(_ product: ProductData, _ index: Int) -> String? {
+        index < product.customLabels.count ? product.customLabels[index] : nil
+    }
+
+    private func recordHistory(
+        key: String,
+        id: String,
+        change: String,
+        before: Data?,
+        after: Data?,
+        previousRow: Int64?
+    ) throws {
+        insertHistory.setUncheckedArguments([catalogID, importID, key, id, change, before, after, previousRow])
+        try insertHistory.execute()
+    }
+
+    private func deleteHistory(_ key: String) throws {
+        try db.execute(
+            sql: "DELETE FROM product_history WHERE import_id = ? AND catalog_id = ? AND key = ?",
+            arguments: [importID, catalogID, key]
+        )
+    }
+
+    /// Keeps the row as it was before this import touched it, so a later duplicate can undo the change.
+    private mutating func savePrevious(rowID: Int64) throws {
+        if !savedPrevious {
+            try db.execute(sql: "CREATE TEMP TABLE import_previous AS SELECT * FROM main.product WHERE 0")
+            savedPrevious = true
+        }
+        try db.execute(sql: "INSERT INTO temp.import_previous SELECT * FROM main.product WHERE id = ?", arguments: [rowID])
+    }
+
+    private func restorePrevious(_ key: String) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO main.product SELECT * FROM temp.import_previous
+                WHERE catalog_id = ? AND key = ?
+                """,
+            arguments: [catalogID, key]
+        )
+    }
+
+    private mutating func store(_ diagnostic: FeedDiagnostic) throws {
+        if diagnostic.severity == .error {
+            report.errors += 1
+        } else {
+            report.warnings += 1
+        }
+        insertDiagnostic.setUncheckedArguments(
+            [
+                importID, diagnostic.itemID, diagnostic.location.line, diagnostic.attribute,
+                diagnostic.code.rawValue, diagnostic.severity.rawValue, diagnostic.message,
+            ]
+        )
+        try insertDiagnostic.execute()
+        if report.diagnostics.count < CampaignStore.reportedDiagnosticsLimit {
+            report.diagnostics.append(ImportReport.Diagnostic(diagnostic))
+        } else {
+            report.omittedDiagnostics += 1
+        }
+    }
+
+    // MARK: - Keys and hashes
+
+    /// Ids that differ only in case are one product (Merchant Center's rule for ids).
+    static func key(_ id: String) -> String {
+        id.lowercased()
+    }
+
+    static func contentHash(_ json: String) -> Data {
+        var json = json
+        return json.withUTF8 { Data(SHA256.hash(data: UnsafeRawBufferPointer($0))) }
+    }
+}
+
+/// The keys an import has seen, in about 24 bytes each: a 64-bit hash, a 32-bit check hash, the line
+/// and what happened to the item. Two independent hashes make a false match (2⁻⁹⁶) negligible
+/// without keeping a million strings in memory.
+struct SeenSet {
+    enum Action: UInt8 {
+        case added, readded, changed, unchanged, rejected, duplicate
+    }
+
+    struct Entry {
+        var check: UInt32
+        var line: UInt32
+        var action: Action
+    }
+
+    /// A key's two hashes, computed once per item.
+    struct Key {
+        var primary: UInt64
+        var check: UInt32
+
+        init(_ key: String) {
+            var digest = SHA256()
+            var key = key
+            key.withUTF8 { digest.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            var primary: UInt64 = 0
+            var check: UInt32 = 0
+            for (index, byte) in digest.finalize().enumerated() {
+                if index < 8 {
+                    primary = primary << 8 | UInt64(byte)
+                } else if index < 12 {
+                    check = check << 8 | UInt32(byte)
+                } else {
+                    break
+                }
+            }
+            self.primary = primary
+            self.check = check
+        }
+    }
+
+    private var entries: [UInt64: Entry] = [:]
+
+    func lookup(_ key: Key) -> Entry? {
+        guard let entry = entries[key.primary], entry.check == key.check else {
+            return nil
+        }
+        return entry
+    }
+
+    mutating func insert(_ key: Key, line: Int, action: Action) {
+        entries[key.primary] = Entry(check: key.check, line: UInt32(clamping: line), action: action)
+    }
+
+    mutating func update(_ key: Key, action: Action) {
+        entries[key.primary]?.action = action
+    }
+}

@@ -1,0 +1,96 @@
+import GRDB
+
+extension CampaignStore {
+    /// The schema, one migration per version; applied migrations are never edited.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-catalog") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE catalog (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE import_run (
+                        id INTEGER PRIMARY KEY,
+                        catalog_id INTEGER NOT NULL REFERENCES catalog(id),
+                        source_path TEXT NOT NULL,
+                        sha256 TEXT,
+                        profile TEXT NOT NULL,
+                        format TEXT,
+                        started_at TEXT NOT NULL,
+                        finished_at TEXT NOT NULL,
+                        outcome TEXT NOT NULL CHECK (outcome IN ('committed', 'failed', 'refused')),
+                        bytes INTEGER NOT NULL DEFAULT 0,
+                        items_read INTEGER NOT NULL DEFAULT 0,
+                        added INTEGER NOT NULL DEFAULT 0,
+                        changed INTEGER NOT NULL DEFAULT 0,
+                        removed INTEGER NOT NULL DEFAULT 0,
+                        unchanged INTEGER NOT NULL DEFAULT 0,
+                        rejected INTEGER NOT NULL DEFAULT 0,
+                        errors INTEGER NOT NULL DEFAULT 0,
+                        warnings INTEGER NOT NULL DEFAULT 0,
+                        message TEXT
+                    );
+                    CREATE INDEX import_run_by_catalog ON import_run(catalog_id, id);
+                    CREATE TABLE product (
+                        id INTEGER PRIMARY KEY,
+                        catalog_id INTEGER NOT NULL REFERENCES catalog(id),
+                        key TEXT NOT NULL,
+                        product_id TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('active', 'removed')),
+                        title TEXT NOT NULL,
+                        link TEXT NOT NULL,
+                        image_link TEXT NOT NULL,
+                        price_micros INTEGER NOT NULL,
+                        currency TEXT NOT NULL,
+                        sale_price_micros INTEGER,
+                        availability TEXT NOT NULL,
+                        availability_date TEXT,
+                        brand TEXT,
+                        gtin TEXT,
+                        item_group_id TEXT,
+                        product_type TEXT,
+                        custom_label_0 TEXT,
+                        custom_label_1 TEXT,
+                        custom_label_2 TEXT,
+                        custom_label_3 TEXT,
+                        custom_label_4 TEXT,
+                        attributes_json TEXT NOT NULL,
+                        content_hash BLOB NOT NULL,
+                        added_import_id INTEGER NOT NULL REFERENCES import_run(id),
+                        changed_import_id INTEGER NOT NULL REFERENCES import_run(id),
+                        rejected_import_id INTEGER REFERENCES import_run(id),
+                        UNIQUE (catalog_id, key)
+                    );
+                    CREATE TABLE product_history (
+                        id INTEGER PRIMARY KEY,
+                        catalog_id INTEGER NOT NULL REFERENCES catalog(id),
+                        import_id INTEGER NOT NULL REFERENCES import_run(id),
+                        key TEXT NOT NULL,
+                        product_id TEXT NOT NULL,
+                        change TEXT NOT NULL CHECK (change IN ('added', 'changed', 'removed')),
+                        before_hash BLOB,
+                        after_hash BLOB,
+                        before_json TEXT
+                    );
+                    CREATE INDEX product_history_by_product ON product_history(catalog_id, key, import_id);
+                    CREATE INDEX product_history_by_import ON product_history(import_id);
+                    CREATE TABLE diagnostic (
+                        id INTEGER PRIMARY KEY,
+                        import_id INTEGER NOT NULL REFERENCES import_run(id),
+                        item_id TEXT,
+                        line INTEGER NOT NULL,
+                        attribute TEXT,
+                        code TEXT NOT NULL,
+                        severity TEXT NOT NULL CHECK (severity IN ('error', 'warning')),
+                        message TEXT NOT NULL
+                    );
+                    CREATE INDEX diagnostic_by_import ON diagnostic(import_id, item_id);
+                    """
+            )
+        }
+        return migrator
+    }()
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+
+/// The `campaignctl` command: parses, runs one command, and maps any error to a message and an exit code.
+@main
+struct CampaignCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "campaignctl",
+        abstract: "Run promoted-product campaigns with two-person approval.",
+        discussion: """
+            Import a brand's product catalog from its Merchant Center feed, build promoted-tweet campaigns with \
+            a Buy button, approve them with two people, publish and report.
+            """,
+        version: "0.1.0",
+        subcommands: [Import.self, Catalog.self]
+    )
+
+    /// Parses, runs, and turns any error into one message and one exit code (see CommandFailure).
+    static func main() async {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)  // usage errors, --help, --version: ArgumentParser's job (exit 64 / 0)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var command = command
+                try command.run()
+            }
+        } catch {
+            CommandFailure.exit(for: error)
+        }
+    }
+}
