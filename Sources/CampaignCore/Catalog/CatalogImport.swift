@@ -339,7 +339,7 @@ private final class FileHasher: @unchecked Sendable {
     }
 
     func hexDigest() -> String {
-        hasher.finalize().hexString
+        Hex.encode(hasher.finalize())
     }
 }
 
@@ -348,16 +348,5 @@ extension Duration {
     var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
-
-extension Sequence where Element == UInt8 {
-    /// Lower-case hexadecimal.
-    var hexString: String {
-        var text = ""
-        for byte in self {
-            text += byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }
-        return text
     }
 }

@@ -78,7 +78,7 @@ public struct StoredProduct: Sendable, Codable, Hashable {
         productType = row[14]
         customLabels = [row[15], row[16], row[17], row[18], row[19]]
         attributesJSON = row[20]
-        contentHash = (row[21] as Data).hexString
+        contentHash = Hex.encode(row[21] as Data)
         addedImportID = row[22]
         changedImportID = row[23]
         rejectedImportID = row[24]
@@ -322,8 +322,8 @@ extension CampaignStore {
             importedAt: row[1],
             productID: row[2],
             change: row[3],
-            beforeHash: (row[4] as Data?)?.hexString,
-            afterHash: (row[5] as Data?)?.hexString,
+            beforeHash: (row[4] as Data?).map(Hex.encode),
+            afterHash: (row[5] as Data?).map(Hex.encode),
             beforeJSON: row[6]
         )
     }
