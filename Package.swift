@@ -53,7 +53,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CampaignCoreTests",
-            dependencies: ["CampaignCore", "FeedImport", "TestSupport"]
+            dependencies: [
+                "CampaignCore",
+                "FeedImport",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Runs the built `campaignctl` binary, as a user would.
         .testTarget(name: "campaignctlTests", dependencies: ["TestSupport"], exclude: ["Golden"]),

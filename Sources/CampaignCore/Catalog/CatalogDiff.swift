@@ -15,6 +15,13 @@ public struct ProductDiff: Sendable, Codable, Hashable {
         public var attribute: String
         public var before: String?
         public var after: String?
+
+        /// Creates a change.
+        public init(attribute: String, before: String?, after: String?) {
+            self.attribute = attribute
+            self.before = before
+            self.after = after
+        }
     }
 
     enum CodingKeys: String, CodingKey {

@@ -201,6 +201,7 @@ struct ImportSession {
     ) throws {
         report.rejected += 1
         if first.action != .duplicate {
+            let firstID = try firstCopyID(key: key, line: Int(first.line)) ?? id
             switch first.action {
             case .added:
                 try db.execute(sql: "DELETE FROM product WHERE catalog_id = ? AND key = ?", arguments: [catalogID, key])
@@ -224,10 +225,27 @@ struct ImportSession {
                 markRejected.setUncheckedArguments([importID, row.rowID])
                 try markRejected.execute()
             }
-            try store(duplicateDiagnostic(id: id, line: Int(first.line), otherLine: line))
+            try store(duplicateDiagnostic(id: firstID, line: Int(first.line), otherLine: line))
             seen.update(seenKey, action: .duplicate)
         }
         try store(duplicateDiagnostic(id: id, line: line, otherLine: Int(first.line)))
+    }
+
+    /// The first copy's id as spelled in the feed: from the row it wrote, else from its diagnostics.
+    private func firstCopyID(key: String, line: Int) throws -> String? {
+        if let id = try String.fetchOne(
+            db,
+            sql: "SELECT item_id FROM diagnostic WHERE import_id = ? AND line >= ? AND item_id IS NOT NULL "
+                + "AND lower(item_id) = ? ORDER BY line LIMIT 1",
+            arguments: [importID, line, key]
+        ) {
+            return id
+        }
+        return try String.fetchOne(
+            db,
+            sql: "SELECT product_id FROM product WHERE catalog_id = ? AND key = ?",
+            arguments: [catalogID, key]
+        )
     }
 
     private func duplicateDiagnostic(id: String, line: Int, otherLine: Int) -> FeedDiagnostic {
