@@ -272,19 +272,29 @@ extension CampaignStore {
                     report: report
                 )
                 var lastProgress = clock.now
-                while let record = try reader.next() {
-                    try session.ingest(validator.validate(record))
-                    if let progress, session.report.read % 512 == 0, clock.now - lastProgress > .milliseconds(200) {
-                        lastProgress = clock.now
-                        progress(
-                            ImportProgress(
-                                items: session.report.read,
-                                bytes: reader.rawBytesConsumed,
-                                totalBytes: reader.rawSize,
-                                seconds: (clock.now - start).seconds
+                let pipeline = ImportPipeline(reader: reader, validator: validator)
+                pipeline.start()
+                do {
+                    while let batch = try pipeline.next() {
+                        for item in batch.items {
+                            try session.ingest(item)
+                        }
+                        if let progress, clock.now - lastProgress > .milliseconds(200) {
+                            lastProgress = clock.now
+                            progress(
+                                ImportProgress(
+                                    items: session.report.read,
+                                    bytes: batch.bytes,
+                                    totalBytes: reader.rawSize,
+                                    seconds: (clock.now - start).seconds
+                                )
                             )
-                        )
+                        }
                     }
+                    pipeline.join()
+                } catch {
+                    pipeline.cancel()
+                    throw error
                 }
                 session.report.format = reader.format?.rawValue ?? ""
                 try session.recordFeedDiagnostics(reader.feedDiagnostics)

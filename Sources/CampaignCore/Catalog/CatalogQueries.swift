@@ -322,8 +322,8 @@ extension CampaignStore {
             importedAt: row[1],
             productID: row[2],
             change: row[3],
-            beforeHash: (row[4] as Data?).map(Hex.encode),
-            afterHash: (row[5] as Data?).map(Hex.encode),
+            beforeHash: (row[4] as Data?).map { Hex.encode($0) },
+            afterHash: (row[5] as Data?).map { Hex.encode($0) },
             beforeJSON: row[6]
         )
     }

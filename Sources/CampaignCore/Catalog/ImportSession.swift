@@ -113,27 +113,24 @@ struct ImportSession {
 
     // MARK: - Items
 
-    mutating func ingest(_ item: ValidatedItem) throws {
+    mutating func ingest(_ prepared: PreparedItem) throws {
+        let item = prepared.item
         report.read += 1
         for diagnostic in item.diagnostics {
             try store(diagnostic)
         }
-        guard let id = item.id, !id.isEmpty else {
+        guard let id = item.id, let key = prepared.key, let seenKey = prepared.seenKey else {
             report.rejected += 1
             return
         }
-        let key = Self.key(id)
-        let seenKey = SeenSet.Key(key)
         if let first = seen.lookup(seenKey) {
             try handleDuplicate(id: id, key: key, seenKey: seenKey, line: item.line, first: first)
             return
         }
-        guard let product = item.product else {
+        guard let product = item.product, let json = prepared.json, let hash = prepared.hash else {
             try reject(id: id, key: key, seenKey: seenKey, line: item.line)
             return
         }
-        let json = product.attributes.canonicalJSON()
-        let hash = Self.contentHash(json)
         let existing = catalogWasEmpty ? nil : try fetchExisting(key)
         let action: SeenSet.Action
         switch existing {
@@ -443,10 +440,6 @@ struct ImportSession {
         id.lowercased()
     }
 
-    static func contentHash(_ json: String) -> Data {
-        var json = json
-        return json.withUTF8 { Data(SHA256.hash(data: UnsafeRawBufferPointer($0))) }
-    }
 }
 
 /// The keys an import has seen, in about 24 bytes each: a 64-bit hash, a 32-bit check hash, the line

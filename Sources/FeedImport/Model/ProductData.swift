@@ -120,77 +120,86 @@ public struct ProductAttributes: Hashable, Sendable {
     /// Canonical JSON: keys sorted by code point, no insignificant whitespace, strings escaped
     /// minimally (RFC 8785 style). Equal attributes give equal bytes, so the content hash of a
     /// product changes exactly when one of its attributes does.
+    public func canonicalJSON() -> String {
+        String(decoding: canonicalJSONBytes(), as: UTF8.self)
+    }
+
+    /// ``canonicalJSON()`` as UTF-8 bytes, without building a `String` (what the importer hashes).
     ///
     /// Hand-written because `JSONEncoder` costs about ten times as much per item, which alone
     /// would blow the import budget of a million-item feed.
-    public func canonicalJSON() -> String {
-        var output = ""
-        output.reserveCapacity(1024)
+    public func canonicalJSONBytes() -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(2048)
         Self.write(.group(values), to: &output)
         return output
     }
 
-    private static func write(_ value: AttributeValue, to output: inout String) {
+    private static func write(_ value: AttributeValue, to output: inout [UInt8]) {
         switch value {
         case .text(let text):
             writeString(text, to: &output)
         case .list(let items):
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 {
-                    output += ","
+                    output.append(UInt8(ascii: ","))
                 }
                 write(item, to: &output)
             }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .group(let members):
-            output += "{"
-            for (index, key) in members.keys.sorted(by: { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) })
-                .enumerated()
-            {
+            output.append(UInt8(ascii: "{"))
+            // UTF-8 byte order is code point order.
+            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for (index, key) in keys.enumerated() {
                 if index > 0 {
-                    output += ","
+                    output.append(UInt8(ascii: ","))
                 }
                 writeString(key, to: &output)
-                output += ":"
+                output.append(UInt8(ascii: ":"))
                 if let member = members[key] {
                     write(member, to: &output)
                 }
             }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ text: String, to output: inout String) {
-        output += "\""
-        var needsEscaping = false
-        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            needsEscaping = true
-            break
-        }
-        guard needsEscaping else {
-            output += text
-            output += "\""
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        let utf8 = text.utf8
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output.append(contentsOf: utf8)
+            output.append(UInt8(ascii: "\""))
             return
         }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\""):
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"):
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A:
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D:
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09:
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08:
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C:
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0..<0x20:
+                output.append(contentsOf: Array("\\u00".utf8))
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
             default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
+                output.append(byte)
             }
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 }

@@ -205,8 +205,11 @@ final class SAXState {
     private var text: [UInt8] = []
     private var textTruncated = false
 
-    private var names: [UnsafeRawPointer: String] = [:]
-    private var uriKinds: [UnsafeRawPointer: URIKind] = [:]
+    /// Direct-mapped caches keyed by libxml2's interned name pointers (a dictionary lookup costs more).
+    private var nameCacheKeys = [UnsafeRawPointer?](repeating: nil, count: 256)
+    private var nameCacheValues = [String](repeating: "", count: 256)
+    private var uriCacheKey: UnsafeRawPointer?
+    private var uriCacheValue = URIKind.none
     private var warningCount = 0
 
     // YML: the shop's category tree, read before the offers.
@@ -614,13 +617,13 @@ final class SAXState {
         }
         // libxml2 interns names in its dictionary: one pointer per distinct name and parse.
         let key = UnsafeRawPointer(pointer)
-        if let name = names[key] {
-            return name
+        let slot = Int(truncatingIfNeeded: UInt(bitPattern: key) >> 3) & 255
+        if nameCacheKeys[slot] == key {
+            return nameCacheValues[slot]
         }
         let name = String(cString: pointer)
-        if names.count < 10_000 {
-            names[key] = name
-        }
+        nameCacheKeys[slot] = key
+        nameCacheValues[slot] = name
         return name
     }
 
@@ -629,8 +632,8 @@ final class SAXState {
             return .none
         }
         let key = UnsafeRawPointer(pointer)
-        if let kind = uriKinds[key] {
-            return kind
+        if key == uriCacheKey {
+            return uriCacheValue
         }
         let kind: URIKind
         switch String(cString: pointer) {
@@ -639,9 +642,8 @@ final class SAXState {
         case FeedNamespace.atom03: kind = .atom03
         default: kind = .other
         }
-        if uriKinds.count < 1_000 {
-            uriKinds[key] = kind
-        }
+        uriCacheKey = key
+        uriCacheValue = kind
         return kind
     }
 
@@ -668,12 +670,15 @@ final class SAXState {
     }
 }
 
-/// Trims XML whitespace (space, tab, CR, LF) from both ends.
+/// Trims XML whitespace (space, tab, CR, LF) from both ends, scanning bytes (no grapheme breaking).
 func trimmed(_ text: String) -> String {
-    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" }
-    guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) })
-    else {
+    let utf8 = text.utf8
+    let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
+    guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else {
+        return text
+    }
+    guard let start = utf8.firstIndex(where: { !isSpace($0) }), let end = utf8.lastIndex(where: { !isSpace($0) }) else {
         return ""
     }
-    return String(text[first...last])
+    return String(text[start...end])
 }
