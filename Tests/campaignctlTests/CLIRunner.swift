@@ -1,0 +1,64 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// What a run of the built binary printed and returned.
+struct CLIResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs the built `campaignctl` in a fresh folder with its own database, like a user would.
+final class CLIRunner: @unchecked Sendable {
+    let folder: TemporaryDirectory
+    var environment: [String: String]
+
+    init() throws {
+        folder = try TemporaryDirectory()
+        environment = ["CAMPAIGNCTL_DATABASE": folder.path("workspace.sqlite"), "PATH": "/usr/bin:/bin"]
+    }
+
+    /// Runs `campaignctl arguments…` with the folder as working directory.
+    @discardableResult
+    func run(_ arguments: String..., input: String? = nil) throws -> CLIResult {
+        try run(arguments, input: input)
+    }
+
+    func run(_ arguments: [String], input: String? = nil) throws -> CLIResult {
+        let process = Process()
+        process.executableURL = Paths.binary
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = folder.url
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+        }
+        try stdin.fileHandleForWriting.close()
+        // Read both pipes before waiting, so a chatty command cannot block on a full pipe.
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLIResult(
+            status: process.terminationStatus,
+            stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self)
+        )
+    }
+
+    /// A sample file copied into the run's folder under a short name (outputs then name `day1.xml`, not a long path).
+    func sample(_ name: String, as local: String) throws -> String {
+        let source = Paths.sampleBrand.appendingPathComponent(name)
+        let target = folder.url.appendingPathComponent(local)
+        try? FileManager.default.removeItem(at: target)
+        try FileManager.default.copyItem(at: source, to: target)
+        return local
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct ImportCommandTests {
+    @Test func importsTheSampleCatalogAndExitsWithDataErrorForRejectedItems() throws {
+        let cli = try CLIRunner()
+        let day1 = try cli.sample("catalog-day1.xml", as: "day1.xml")
+        let result = try cli.run("import", day1, "--catalog", "maison-lumiere")
+        #expect(result.status == 65)
+        #expect(result.stdout.hasPrefix("import #1: catalog 'maison-lumiere' from day1.xml (RSS 2.0, profile google)"))
+        #expect(result.stderr.contains("day1.xml:878: error: [missing_price] item 'ML-CER-SAL-28':"))
+        #expect(result.stderr.hasSuffix("rejected (see the diagnostics above); the valid items were stored\n"))
+        let list = try cli.run("catalog", "list")
+        #expect(list.status == 0)
+        #expect(list.stdout.hasPrefix("maison-lumiere: "))
+    }
+
+    @Test func reimportPrintsTheDiff() throws {
+        let cli = try CLIRunner()
+        try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--catalog", "ml")
+        let result = try cli.run("import", try cli.sample("catalog-day2.xml", as: "day2.xml"), "--catalog", "ml")
+        #expect(result.stdout.contains("  ~ changed ML-COU-LIN-45-TER\n      price: 39.00 EUR → 34.00 EUR"))
+        #expect(result.stdout.contains("  + added ML-BOU-PAI-180"))
+        #expect(result.stdout.contains("  - removed ML-VAS-SOL-VER"))
+    }
+
+    @Test func jsonReportIsMachineReadable() throws {
+        let cli = try CLIRunner()
+        let result = try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--json", "--catalog", "ml")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["read"] as? Int == 40)
+        #expect(object["import_id"] as? Int == 1)
+        #expect((object["diagnostics"] as? [[String: Any]])?.isEmpty == false)
+        #expect(result.stderr.hasPrefix("error: day1.xml:"))
+    }
+
+    @Test func aMalformedFeedChangesNothingAndSaysWhere() throws {
+        let cli = try CLIRunner()
+        try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--catalog", "ml")
+        let before = try cli.run("catalog", "products", "--catalog", "ml", "--json").stdout
+        try cli.folder.write("broken.xml", "<rss version=\"2.0\"><channel>\n<item><title>x</item></channel></rss>")
+        let result = try cli.run("import", "broken.xml", "--catalog", "ml")
+        #expect(result.status == 65)
+        #expect(result.stdout.isEmpty)
+        #expect(
+            result.stderr
+                == "broken.xml:2: error: [malformed_xml] the feed is not well-formed XML: "
+                + "Opening and ending tag mismatch: title line 2 and item\n"
+        )
+        #expect(try cli.run("catalog", "products", "--catalog", "ml", "--json").stdout == before)
+        let history = try cli.run("catalog", "history").stdout
+        #expect(history.hasPrefix("#2 "))
+        #expect(history.contains(" ml failed broken.xml: "))
+    }
+
+    @Test func aMissingFeedExits66() throws {
+        let cli = try CLIRunner()
+        let result = try cli.run("import", "nope.xml")
+        #expect(result.status == 66)
+        #expect(result.stderr == "nope.xml: error: cannot read feed: No such file or directory\n")
+    }
+
+    @Test func anUnknownProfileIsAUsageError() throws {
+        let cli = try CLIRunner()
+        let result = try cli.run("import", "feed.xml", "--profile", "bing")
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("unknown validation profile 'bing' (expected google, meta or x)"))
+    }
+
+    @Test func diagnosticsExportAsRFC4180CSV() throws {
+        let cli = try CLIRunner()
+        try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--catalog", "ml")
+        let csv = try cli.run("catalog", "diagnostics", "--catalog", "ml", "--format", "csv")
+        #expect(csv.status == 0)
+        let lines = csv.stdout.components(separatedBy: "\r\n")
+        #expect(lines.first == "file,line,severity,code,item_id,attribute,message")
+        #expect(lines.contains { $0.hasPrefix("day1.xml,878,error,missing_price,ML-CER-SAL-28,price,") })
+    }
+
+    @Test func aDryRunStoresNothing() throws {
+        let cli = try CLIRunner()
+        let result = try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--dry-run", "--catalog", "ml")
+        #expect(result.stdout.hasPrefix("dry run (nothing stored): catalog 'ml'"))
+        #expect(try cli.run("catalog", "list").stdout.isEmpty)
+    }
+
+    @Test func productShowsItsHistory() throws {
+        let cli = try CLIRunner()
+        try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--catalog", "ml")
+        try cli.run("import", try cli.sample("catalog-day2.xml", as: "day2.xml"), "--catalog", "ml")
+        let result = try cli.run("catalog", "product", "ml-cou-lin-45-ter", "--catalog", "ml")
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("ML-COU-LIN-45-TER (catalog 'ml', active)\n"))
+        #expect(result.stdout.contains("  price:        34.00 EUR\n"))
+        #expect(result.stdout.contains(": added\n"))
+        #expect(result.stdout.contains(": changed\n"))
+        let missing = try cli.run("catalog", "product", "NOPE", "--catalog", "ml")
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "error: no product 'NOPE' in catalog 'ml'\n")
+    }
+}
