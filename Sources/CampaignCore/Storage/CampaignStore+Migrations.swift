@@ -91,6 +91,46 @@ extension CampaignStore {
                     """
             )
         }
+        migrator.registerMigration("v2-campaigns") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE workspace (
+                        id TEXT PRIMARY KEY,
+                        brand TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE policy_version (
+                        version INTEGER PRIMARY KEY,
+                        document TEXT NOT NULL,
+                        digest TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('setup', 'proposed', 'in_force', 'superseded', 'rejected')),
+                        proposed_by TEXT,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE campaign (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        catalog TEXT NOT NULL,
+                        format TEXT NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'draft',
+                        created_at TEXT NOT NULL,
+                        created_by TEXT
+                    );
+                    CREATE TABLE campaign_revision (
+                        campaign_id TEXT NOT NULL REFERENCES campaign(id),
+                        revision INTEGER NOT NULL,
+                        spec_file TEXT NOT NULL,
+                        spec_yaml TEXT NOT NULL,
+                        manifest TEXT NOT NULL,
+                        digest TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        author TEXT,
+                        reason TEXT NOT NULL,
+                        PRIMARY KEY (campaign_id, revision)
+                    );
+                    """
+            )
+        }
         return migrator
     }()
 }

@@ -88,7 +88,7 @@ public struct ProductData: Hashable, Sendable {
 }
 
 /// A normalised attribute value: text, a repeated attribute, or a group of sub-attributes.
-public indirect enum AttributeValue: Hashable, Sendable {
+public enum AttributeValue: Hashable, Sendable {
     /// A single text value.
     case text(String)
     /// A repeated attribute, in document order.

@@ -51,6 +51,24 @@ enum CommandFailure {
             case .cannotWrite:
                 (message, code) = ("error: \(error)", ExitCode(74))
             }
+        case let error as CampaignValidationFailure:
+            (message, code) = ("error: \(error)", ExitCode(65))
+        case let error as CampaignError:
+            switch error {
+            case .invalidSpec:
+                (message, code) = ("error: \(error)", ExitCode(65))
+            case .unreadableSpec:
+                (message, code) = ("error: \(error)", ExitCode(66))
+            default:
+                (message, code) = ("error: \(error)", .failure)
+            }
+        case let error as WorkspaceError:
+            switch error {
+            case .invalidDomain:
+                (message, code) = ("error: \(error)", ExitCode(64))
+            default:
+                (message, code) = ("error: \(error)", .failure)
+            }
         case let error as StoreError:
             switch error.kind {
             case .busy:

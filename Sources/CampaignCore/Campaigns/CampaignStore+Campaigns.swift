@@ -1,0 +1,328 @@
+import FeedImport
+import Foundation
+import GRDB
+
+/// A campaign and its latest revision.
+public struct CampaignSummary: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var format: String
+    public var catalog: String
+    public var status: String
+    public var revision: Int
+    public var digest: String
+    public var createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, format, catalog, status, revision, digest, createdAt = "created_at"
+    }
+}
+
+/// One stored revision: the spec as written, the manifest it resolved to, and its digest.
+public struct CampaignRevision: Sendable, Hashable, Codable {
+    public var campaignID: String
+    public var revision: Int
+    public var specFile: String
+    public var specYAML: String
+    /// The manifest's canonical JSON, exactly as hashed.
+    public var manifestJSON: String
+    public var digest: String
+    public var createdAt: String
+    public var author: String?
+    /// Why the revision exists (`created`, `spec updated`, `catalog changed`).
+    public var reason: String
+
+    enum CodingKeys: String, CodingKey {
+        case campaignID = "campaign_id", revision, specFile = "spec_file", specYAML = "spec", manifestJSON = "manifest"
+        case digest, createdAt = "created_at", author, reason
+    }
+
+    /// The decoded manifest.
+    public func manifest() throws -> CampaignManifest {
+        try JSONDecoder().decode(CampaignManifest.self, from: Data(manifestJSON.utf8))
+    }
+}
+
+/// Why a campaign operation was refused.
+public enum CampaignError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The spec or what it resolves to has errors (they are in the diagnostics).
+    case invalidSpec(file: String, errors: Int)
+    case alreadyExists(String)
+    case unknownCampaign(String)
+    case unknownRevision(campaign: String, revision: Int)
+    case idMismatch(campaign: String, specID: String)
+    case unreadableSpec(file: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalidSpec(let file, let errors):
+            "\(file): \(errors) error\(errors == 1 ? "" : "s") (see above); nothing was stored"
+        case .alreadyExists(let id):
+            "a campaign '\(id)' already exists (use campaign update \(id) --spec FILE)"
+        case .unknownCampaign(let id):
+            "no campaign '\(id)'"
+        case .unknownRevision(let id, let revision):
+            "campaign '\(id)' has no revision \(revision)"
+        case .idMismatch(let campaign, let specID):
+            "the spec describes campaign '\(specID)', not '\(campaign)'"
+        case .unreadableSpec(let file, let reason):
+            "cannot read \(file): \(reason)"
+        }
+    }
+}
+
+extension CampaignStore: CatalogReading {
+    public func storedProduct(catalog: String, id: String) throws -> StoredProduct? {
+        do {
+            return try product(catalog: catalog, id: id)
+        } catch CatalogError.unknownProduct {
+            return nil
+        }
+    }
+
+    public func catalogExists(_ name: String) throws -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM catalog WHERE name = ?)", arguments: [name]) ?? false }
+    }
+
+    public func selectProducts(catalog: String, selection: ProductSelection, limit: Int) throws -> [StoredProduct] {
+        try read { db in
+            let catalogID = try Self.requireCatalog(catalog, db)
+            var conditions = [
+                "p.catalog_id = ?", "p.status = 'active'", "p.rejected_import_id IS NULL", "p.price_micros > 0",
+                "(p.availability = 'in_stock' OR (p.availability IN ('preorder', 'backorder') AND p.availability_date IS NOT NULL))",
+            ]
+            var arguments: [any DatabaseValueConvertible] = [catalogID]
+            if let brand = selection.brand {
+                conditions.append("p.brand = ?")
+                arguments.append(brand.value)
+            }
+            if let type = selection.productType {
+                // A prefix of the category path: "Maison > Décoration" selects its subcategories too.
+                conditions.append("(p.product_type = ? OR substr(p.product_type, 1, ?) = ?)")
+                arguments += [type.value, type.value.count + 3, type.value + " > "]
+            }
+            for (index, label) in selection.customLabels.sorted(by: { $0.key < $1.key }) {
+                conditions.append("p.custom_label_\(index) = ?")
+                arguments.append(label.value)
+            }
+            if let minimum = selection.minPrice {
+                conditions.append("p.currency = ? AND coalesce(p.sale_price_micros, p.price_micros) >= ?")
+                arguments += [minimum.value.currency, minimum.value.micros]
+            }
+            if let maximum = selection.maxPrice {
+                conditions.append("p.currency = ? AND coalesce(p.sale_price_micros, p.price_micros) <= ?")
+                arguments += [maximum.value.currency, maximum.value.micros]
+            }
+            if !selection.availability.isEmpty {
+                conditions.append("p.availability IN (\(selection.availability.map { _ in "?" }.joined(separator: ", ")))")
+                arguments += selection.availability.map(\.value.rawValue)
+            }
+            if let group = selection.itemGroupID {
+                conditions.append("p.item_group_id = ?")
+                arguments.append(group.value)
+            }
+            let order: String
+            switch selection.order.value {
+            case .id: order = "p.key"
+            case .title: order = "p.title, p.key"
+            case .priceAscending: order = "coalesce(p.sale_price_micros, p.price_micros), p.key"
+            case .priceDescending: order = "coalesce(p.sale_price_micros, p.price_micros) DESC, p.key"
+            }
+            let sql = """
+                SELECT \(StoredProduct.columns) FROM product p JOIN catalog c ON c.id = p.catalog_id
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT \(max(0, limit))
+                """
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(StoredProduct.init(row:))
+        }
+    }
+}
+
+extension CampaignStore {
+    /// Parses and resolves a spec against the catalog and the workspace's verified domains.
+    public func validateCampaign(yaml: String, file: String) throws -> (manifest: CampaignManifest?, diagnostics: [CampaignDiagnostic]) {
+        let (spec, parseDiagnostics) = CampaignSpec.parse(yaml: yaml, file: file)
+        guard let spec else {
+            return (nil, parseDiagnostics)
+        }
+        let domains = try workspace().policy.verifiedDomains
+        let resolution = try CampaignResolver(verifiedDomains: domains).resolve(spec, catalog: self)
+        let diagnostics = parseDiagnostics + resolution.diagnostics
+        return (diagnostics.hasErrors ? nil : resolution.manifest, diagnostics)
+    }
+
+    /// Creates a campaign from a spec: revision 1. Nothing is stored when the spec has errors.
+    public func createCampaign(yaml: String, file: String, author: String?) throws -> (CampaignRevision, [CampaignDiagnostic]) {
+        let (manifest, diagnostics) = try validateCampaign(yaml: yaml, file: file)
+        guard let manifest else {
+            throw CampaignValidationFailure(diagnostics: diagnostics, file: file)
+        }
+        let revision = try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM campaign WHERE id = ?)", arguments: [manifest.campaignID]) == true {
+                throw CampaignError.alreadyExists(manifest.campaignID)
+            }
+            let now = Timestamp.string(context.now())
+            try db.execute(
+                sql: "INSERT INTO campaign (id, name, catalog, format, status, created_at, created_by) VALUES (?, ?, ?, ?, 'draft', ?, ?)",
+                arguments: [manifest.campaignID, manifest.name, manifest.catalog, manifest.format, now, author]
+            )
+            return try Self.insertRevision(db, number: 1, manifest: manifest, file: file, yaml: yaml, author: author, reason: "created", now: now)
+        }
+        return (revision, diagnostics)
+    }
+
+    /// Re-resolves a campaign, from a new spec or (without one) from its latest spec against the current
+    /// catalog. A new revision is stored only when the manifest changed; returns `nil` when it did not.
+    public func updateCampaign(
+        id: String,
+        yaml newYAML: String?,
+        file newFile: String?,
+        author: String?
+    ) throws -> (revision: CampaignRevision?, latest: CampaignRevision, diagnostics: [CampaignDiagnostic]) {
+        let latest = try latestRevision(id)
+        let yaml = newYAML ?? latest.specYAML
+        let file = newFile ?? latest.specFile
+        let (manifest, diagnostics) = try validateCampaign(yaml: yaml, file: file)
+        guard let manifest else {
+            throw CampaignValidationFailure(diagnostics: diagnostics, file: file)
+        }
+        guard manifest.campaignID == id else {
+            throw CampaignError.idMismatch(campaign: id, specID: manifest.campaignID)
+        }
+        let digest = try manifest.digest()
+        guard digest != latest.digest else {
+            return (nil, latest, diagnostics)
+        }
+        let revision = try write { db in
+            let current = try Int.fetchOne(db, sql: "SELECT max(revision) FROM campaign_revision WHERE campaign_id = ?", arguments: [id]) ?? 0
+            return try Self.insertRevision(
+                db,
+                number: current + 1,
+                manifest: manifest,
+                file: file,
+                yaml: yaml,
+                author: author,
+                reason: newYAML == nil ? "catalog changed" : "spec updated",
+                now: Timestamp.string(context.now())
+            )
+        }
+        return (revision, revision, diagnostics)
+    }
+
+    private static func insertRevision(
+        _ db: Database,
+        number: Int,
+        manifest: CampaignManifest,
+        file: String,
+        yaml: String,
+        author: String?,
+        reason: String,
+        now: String
+    ) throws -> CampaignRevision {
+        let canonical = try manifest.canonicalJSON()
+        let revision = CampaignRevision(
+            campaignID: manifest.campaignID,
+            revision: number,
+            specFile: file,
+            specYAML: yaml,
+            manifestJSON: canonical.canonicalString,
+            digest: canonical.sha256Hex,
+            createdAt: now,
+            author: author,
+            reason: reason
+        )
+        try db.execute(
+            sql: """
+                INSERT INTO campaign_revision (campaign_id, revision, spec_file, spec_yaml, manifest, digest, created_at, author, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                revision.campaignID, revision.revision, revision.specFile, revision.specYAML, revision.manifestJSON,
+                revision.digest, revision.createdAt, revision.author, revision.reason,
+            ]
+        )
+        return revision
+    }
+
+    /// Every campaign with its latest revision.
+    public func campaigns() throws -> [CampaignSummary] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.id, c.name, c.format, c.catalog, c.status, r.revision, r.digest, c.created_at
+                    FROM campaign c JOIN campaign_revision r ON r.campaign_id = c.id
+                    WHERE r.revision = (SELECT max(revision) FROM campaign_revision WHERE campaign_id = c.id)
+                    ORDER BY c.id
+                    """
+            ).map {
+                CampaignSummary(
+                    id: $0[0], name: $0[1], format: $0[2], catalog: $0[3], status: $0[4], revision: $0[5], digest: $0[6],
+                    createdAt: $0[7]
+                )
+            }
+        }
+    }
+
+    /// One revision (the latest when `revision` is nil).
+    public func campaignRevision(_ id: String, revision: Int? = nil) throws -> CampaignRevision {
+        guard let revision else {
+            return try latestRevision(id)
+        }
+        return try read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM campaign WHERE id = ?)", arguments: [id]) == true else {
+                throw CampaignError.unknownCampaign(id)
+            }
+            guard let row = try Row.fetchOne(db, sql: Self.revisionSQL + " WHERE campaign_id = ? AND revision = ?", arguments: [id, revision]) else {
+                throw CampaignError.unknownRevision(campaign: id, revision: revision)
+            }
+            return Self.revision(row)
+        }
+    }
+
+    /// Every revision of a campaign, oldest first.
+    public func campaignRevisions(_ id: String) throws -> [CampaignRevision] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: Self.revisionSQL + " WHERE campaign_id = ? ORDER BY revision", arguments: [id])
+            guard !rows.isEmpty else {
+                throw CampaignError.unknownCampaign(id)
+            }
+            return rows.map(Self.revision)
+        }
+    }
+
+    func latestRevision(_ id: String) throws -> CampaignRevision {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: Self.revisionSQL + " WHERE campaign_id = ? ORDER BY revision DESC LIMIT 1", arguments: [id]) else {
+                throw CampaignError.unknownCampaign(id)
+            }
+            return Self.revision(row)
+        }
+    }
+
+    private static let revisionSQL = """
+        SELECT campaign_id, revision, spec_file, spec_yaml, manifest, digest, created_at, author, reason FROM campaign_revision
+        """
+
+    private static func revision(_ row: Row) -> CampaignRevision {
+        CampaignRevision(
+            campaignID: row[0], revision: row[1], specFile: row[2], specYAML: row[3], manifestJSON: row[4], digest: row[5],
+            createdAt: row[6], author: row[7], reason: row[8]
+        )
+    }
+}
+
+/// A spec whose diagnostics include errors: thrown so that callers print them and exit 65.
+public struct CampaignValidationFailure: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [CampaignDiagnostic]
+    public var file: String
+
+    /// Creates a failure from the diagnostics (at least one of them an error).
+    public init(diagnostics: [CampaignDiagnostic], file: String) {
+        self.diagnostics = diagnostics
+        self.file = file
+    }
+
+    public var description: String {
+        CampaignError.invalidSpec(file: file, errors: diagnostics.filter { $0.severity == .error }.count).description
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// The workspace: one brand per database, with its policy.
+public struct Workspace: Sendable, Hashable, Codable {
+    public var id: String
+    public var brand: String
+    public var createdAt: String
+    /// The policy in force (or version 1 in setup mode).
+    public var policy: PolicyDocument
+    /// `setup` until sealed, then `in_force`.
+    public var policyState: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, brand, createdAt = "created_at", policy, policyState = "policy_state"
+    }
+}
+
+/// Why a workspace operation was refused.
+public enum WorkspaceError: Error, Equatable, Sendable, CustomStringConvertible {
+    case alreadyInitialized(brand: String)
+    case notInitialized
+    case invalidDomain(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyInitialized(let brand):
+            "this database already holds the workspace of '\(brand)'"
+        case .notInitialized:
+            "no workspace here yet: run campaignctl init --brand NAME --domain DOMAIN first"
+        case .invalidDomain(let domain):
+            "'\(domain)' is not a domain name the brand can verify (e.g. maison-lumiere.fr)"
+        }
+    }
+}
+
+extension CampaignStore {
+    /// Creates the workspace and policy version 1 in setup mode.
+    public func initializeWorkspace(brand: String, domains: [String]) throws -> Workspace {
+        var normalised: [String] = []
+        for domain in domains {
+            let checker = LinkChecker(verifiedDomains: [domain])
+            guard let ascii = checker.verifiedDomains.first else {
+                throw WorkspaceError.invalidDomain(domain)
+            }
+            normalised.append(ascii)
+        }
+        let id = context.makeID()
+        let now = Timestamp.string(context.now())
+        let policy = PolicyDocument(
+            workspaceID: id,
+            brand: brand,
+            version: 1,
+            verifiedDomains: Array(Set(normalised)).sorted()
+        )
+        let document = try CanonicalJSON(encoding: policy)
+        return try write { db in
+            if let existing = try String.fetchOne(db, sql: "SELECT brand FROM workspace") {
+                throw WorkspaceError.alreadyInitialized(brand: existing)
+            }
+            try db.execute(sql: "INSERT INTO workspace (id, brand, created_at) VALUES (?, ?, ?)", arguments: [id, brand, now])
+            try db.execute(
+                sql: "INSERT INTO policy_version (version, document, digest, state, created_at) VALUES (1, ?, ?, 'setup', ?)",
+                arguments: [document.canonicalString, document.sha256Hex, now]
+            )
+            return Workspace(id: id, brand: brand, createdAt: now, policy: policy, policyState: "setup")
+        }
+    }
+
+    /// The workspace and its current policy.
+    public func workspace() throws -> Workspace {
+        try read { db in try Self.workspace(db) }
+    }
+
+    static func workspace(_ db: Database) throws -> Workspace {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, brand, created_at FROM workspace") else {
+            throw WorkspaceError.notInitialized
+        }
+        guard
+            let policyRow = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT document, state FROM policy_version WHERE state IN ('setup', 'in_force')
+                    ORDER BY version DESC LIMIT 1
+                    """
+            )
+        else {
+            throw WorkspaceError.notInitialized
+        }
+        let document: String = policyRow[0]
+        let policy = try JSONDecoder().decode(PolicyDocument.self, from: Data(document.utf8))
+        return Workspace(id: row[0], brand: row[1], createdAt: row[2], policy: policy, policyState: policyRow[1])
+    }
+}

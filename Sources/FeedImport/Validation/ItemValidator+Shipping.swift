@@ -1,0 +1,255 @@
+extension ValidationRun {
+    // MARK: shipping
+
+    /// Each `shipping` group needs `country` and `price` (zero is fine); handling and transit times are
+    /// non-negative integers with minimum ≤ maximum. Google's one-line form `US:CA:Ground:6.49 USD`
+    /// (country:region:service:price) is read too.
+    mutating func checkShipping(price: Money?) {
+        var groups: [AttributeValue] = []
+        for entry in repeated where entry.slot == .shipping {
+            guard let shipping = repeatedValue(entry.index) else {
+                continue
+            }
+            let currency = price?.currency ?? value(.currency).map { TextCheck.asciiUppercased($0.text) }
+            var members: [String: AttributeValue] = [:]
+            var hasCountry = false
+            var hasPrice = false
+            // min/max handling and transit days with their lines, in that order.
+            var times: [(days: Int, line: Int)?] = [nil, nil, nil, nil]
+            for child in subAttributes(of: shipping, oneLineNames: Self.shippingOneLine) {
+                guard members[child.name] == nil, child.children.isEmpty else {
+                    continue
+                }
+                let text = TextCheck.trimmed(child.value)
+                guard !text.isEmpty else {
+                    continue
+                }
+                let located = Located(text: text, line: line(of: child), index: entry.index)
+                switch child.name {
+                case "country":
+                    hasCountry = true
+                    members["country"] = country(located, "shipping.country").map(AttributeValue.text)
+                case "price":
+                    hasPrice = true
+                    if let money = money(located, "shipping.price", defaultCurrency: currency, allowsZero: true) {
+                        members["price"] = .text(canonical(money))
+                    }
+                case "min_handling_time", "max_handling_time", "min_transit_time", "max_transit_time":
+                    let slot = Self.shippingTimeNames.firstIndex(of: child.name) ?? 0
+                    if let days = TextCheck.nonNegativeInteger(text) {
+                        times[slot] = (days, located.line)
+                        members[child.name] = .text(text)
+                    } else {
+                        report(
+                            .error,
+                            .invalidShippingTime,
+                            "shipping.\(child.name)",
+                            line: located.line,
+                            "shipping.\(child.name) \(Self.quoted(text)) is not a whole number of days (expected e.g. '2')"
+                        )
+                    }
+                default:
+                    members[child.name] = .text(text)
+                }
+            }
+            if !hasCountry {
+                reportMissing(
+                    "country",
+                    of: "shipping",
+                    line: shipping.line,
+                    example: "an ISO 3166-1 code such as 'US'"
+                )
+            }
+            if !hasPrice {
+                reportMissing(
+                    "price",
+                    of: "shipping",
+                    line: shipping.line,
+                    example: "e.g. '4.95 USD', or '0 USD' for free shipping"
+                )
+            }
+            for pair in [0, 2] {
+                if let low = times[pair], let high = times[pair + 1], low.days > high.days {
+                    let minimum = Self.shippingTimeNames[pair]
+                    let maximum = Self.shippingTimeNames[pair + 1]
+                    report(
+                        .error,
+                        .invalidShippingTime,
+                        "shipping.\(minimum)",
+                        line: high.line,
+                        "shipping.\(minimum) \(low.days) is greater than shipping.\(maximum) \(high.days)"
+                    )
+                }
+            }
+            groups.append(.group(members))
+        }
+        if !groups.isEmpty {
+            attributes["shipping"] = .list(groups)
+        }
+    }
+
+    static let shippingTimeNames = ["min_handling_time", "max_handling_time", "min_transit_time", "max_transit_time"]
+    static let shippingOneLine = ["country", "region", "service", "price"]
+    static let taxOneLine = ["country", "region", "rate", "tax_ship"]
+
+    // MARK: tax
+
+    /// Each `tax` group needs a `rate` (a non-negative decimal percentage); `country`, when given, is
+    /// ISO 3166-1. The one-line form is `US:CA:8.75:yes` (country:region:rate:tax_ship).
+    mutating func checkTax() {
+        var groups: [AttributeValue] = []
+        for entry in repeated where entry.slot == .tax {
+            guard let tax = repeatedValue(entry.index) else {
+                continue
+            }
+            let children = subAttributes(of: tax, oneLineNames: Self.taxOneLine)
+            var members = Self.members(of: children)
+            if let rate = child("rate", in: children) {
+                switch Money.parseMicros(Substring(rate.text)) {
+                case .success(let micros) where micros >= 0:
+                    break
+                default:
+                    report(
+                        .error,
+                        .invalidTaxRate,
+                        "tax.rate",
+                        line: rate.line,
+                        "tax.rate \(Self.quoted(rate.text)) is not a percentage (expected a decimal such as '8.75')"
+                    )
+                }
+            } else {
+                reportMissing("rate", of: "tax", line: tax.line, example: "a percentage such as '8.75'")
+            }
+            if let country = child("country", in: children) {
+                members["country"] = self.country(country, "tax.country").map(AttributeValue.text)
+            }
+            groups.append(.group(members))
+        }
+        if !groups.isEmpty {
+            attributes["tax"] = .list(groups)
+        }
+    }
+
+    // MARK: shared
+
+    /// An ISO 3166-1 alpha-2 code, upper case; `UK` is read as `GB` with a warning.
+    mutating func country(_ located: Located, _ name: String) -> String? {
+        let raw = located.text
+        let upper = TextCheck.asciiUppercased(raw)
+        if upper == "UK" {
+            report(
+                .warning,
+                .noncanonicalValue,
+                name,
+                line: located.line,
+                "\(name) \(Self.quoted(raw)) was read as 'GB' (the ISO 3166-1 code for the United Kingdom)"
+            )
+            return "GB"
+        }
+        guard Country.isAlpha2(upper) else {
+            report(
+                .error,
+                .invalidCountry,
+                name,
+                line: located.line,
+                "\(name) \(Self.quoted(raw)) is not an ISO 3166-1 alpha-2 country code (expected e.g. 'US')"
+            )
+            return nil
+        }
+        if upper != raw {
+            report(
+                .warning,
+                .noncanonicalValue,
+                name,
+                line: located.line,
+                "\(name) \(Self.quoted(raw)) was read as '\(upper)' (expected upper case)"
+            )
+        }
+        return upper
+    }
+
+    mutating func reportMissing(_ child: String, of group: String, line: Int, example: String) {
+        report(
+            .error,
+            .attributeMissingRequiredSubattribute,
+            "\(group).\(child)",
+            line: line,
+            "\(group) has no \(child) (expected \(example))"
+        )
+    }
+
+    /// A group's sub-attributes; for Google's one-line text form, fields made from its `:`-separated parts.
+    func subAttributes(of group: Located, oneLineNames: [String]) -> [FeedField] {
+        let field = record.fields[group.index]
+        if !field.children.isEmpty {
+            return field.children
+        }
+        guard group.text.utf8.contains(UInt8(ascii: ":")) else {
+            return []
+        }
+        let parts = group.text.split(
+            separator: ":",
+            maxSplits: oneLineNames.count - 1,
+            omittingEmptySubsequences: false
+        )
+        return zip(oneLineNames, parts).map { name, part in
+            FeedField(name: name, origin: field.origin, value: String(part), line: field.line)
+        }
+    }
+
+    /// The first non-blank, non-group child called `name`, trimmed.
+    func child(_ name: String, in children: [FeedField]) -> Located? {
+        for (index, child) in children.enumerated() where child.name == name && child.children.isEmpty {
+            let text = TextCheck.trimmed(child.value)
+            return text.isEmpty ? nil : Located(text: text, line: line(of: child), index: index)
+        }
+        return nil
+    }
+
+    /// Every non-blank child, trimmed (first occurrence wins), as canonical members.
+    static func members(of children: [FeedField]) -> [String: AttributeValue] {
+        var members: [String: AttributeValue] = Dictionary(minimumCapacity: children.count)
+        for child in children where members[child.name] == nil {
+            let value = canonicalValue(of: child)
+            if case .text(let text) = value, text.isEmpty {
+                continue
+            }
+            members[child.name] = value
+        }
+        return members
+    }
+
+    // MARK: product
+
+    /// The typed product, once no error was found.
+    func buildProduct() -> ProductData? {
+        let fields = extracted
+        guard let id = itemID, let title = fields.title, let link = fields.link, let imageLink = fields.imageLink,
+            let availability = fields.availability, let price = fields.price
+        else {
+            return nil
+        }
+        return ProductData(
+            id: id,
+            title: title,
+            description: fields.description,
+            link: link,
+            imageLink: imageLink,
+            additionalImageLinks: fields.additionalImageLinks,
+            availability: availability,
+            availabilityDate: fields.availabilityDate,
+            price: price,
+            salePrice: fields.salePrice,
+            salePriceEffectiveDate: fields.salePriceEffectiveDate,
+            condition: fields.condition,
+            brand: fields.brand,
+            gtin: fields.gtins.first,
+            mpn: fields.mpn,
+            itemGroupID: fields.itemGroupID,
+            customLabels: fields.customLabels,
+            productTypes: fields.productTypes,
+            googleProductCategory: fields.googleProductCategory,
+            attributes: ProductAttributes(attributes)
+        )
+    }
+}
