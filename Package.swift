@@ -52,8 +52,7 @@ let package = Package(
         // Data files are read in place through #filePath; they are excluded, not resources.
         .testTarget(
             name: "FeedImportTests",
-            dependencies: ["FeedImport", "TestSupport"],
-            exclude: ["Fixtures"]
+            dependencies: ["FeedImport", "TestSupport"]
         ),
         .testTarget(
             name: "CampaignCoreTests",
@@ -63,10 +62,11 @@ let package = Package(
                 "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            exclude: ["Campaigns/Golden"]
         ),
         // Runs the built `campaignctl` binary, as a user would.
-        .testTarget(name: "campaignctlTests", dependencies: ["TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "campaignctlTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,7 @@ import Crypto
 import FeedImport
 import Foundation
 
-/// An item ready for the store: validated, serialised and hashed on the reading thread.
+/// An item ready for the store: validated, serialised and hashed off the database thread.
 struct PreparedItem: Sendable {
     var item: ValidatedItem
     /// `id` lower-cased: ids that differ only in case are one product.
@@ -13,15 +13,16 @@ struct PreparedItem: Sendable {
     var hash: Data?
 }
 
-/// Reads, validates and hashes items on a second thread while the database thread applies them.
+/// Reads, validates and hashes items on two worker threads while the database thread applies them.
 ///
-/// Parsing and validation use one core, SQLite the other: a bounded queue of batches between them
-/// keeps memory flat (at most ``capacity`` batches of ``batchSize`` items in flight). Hand-written
-/// over `Thread` and `NSCondition` because the work is synchronous C (libxml2, SQLite) that must not
-/// block Swift's cooperative thread pool.
+/// Three stages linked by bounded queues of batches: libxml2 parsing, then validation and
+/// canonical serialisation, then SQLite (the caller). Memory stays flat: at most
+/// ``capacity`` batches of ``batchSize`` items wait between two stages. Hand-written over `Thread`
+/// and `NSCondition` because the work is synchronous C (libxml2, SQLite) that must not block
+/// Swift's cooperative thread pool.
 final class ImportPipeline: @unchecked Sendable {
-    // @unchecked: the reader and validator are touched only by the producer thread after `start()`;
-    // the queue, flags and counters only under `condition`.
+    // @unchecked: the reader is touched only by the reading thread until `join()` returns,
+    // the validator only by the validating thread; the queues synchronise themselves.
     static let batchSize = 256
     static let capacity = 8
 
@@ -31,115 +32,90 @@ final class ImportPipeline: @unchecked Sendable {
         var bytes: Int64
     }
 
+    private struct RecordBatch: Sendable {
+        var records: [FeedRecord]
+        var bytes: Int64
+    }
+
     private let reader: FeedReader
     private let validator: ItemValidator
-    private let condition = NSCondition()
-    private var queue: [Batch] = []
-    private var finished = false
-    private var failure: FeedImportError?
-    private var cancelled = false
-    private var thread: Thread?
-    private var producerDone = false
+    private let records = BoundedQueue<RecordBatch>(capacity: ImportPipeline.capacity)
+    private let prepared = BoundedQueue<Batch>(capacity: ImportPipeline.capacity)
+    private let finished = DispatchGroup()
 
     init(reader: FeedReader, validator: ItemValidator) {
         self.reader = reader
         self.validator = validator
     }
 
-    /// Starts the reading thread.
+    /// Starts the reading and validating threads.
     func start() {
-        let thread = Thread { [self] in
-            produce()
+        spawn("campaignctl.import.read") { [self] in read() }
+        spawn("campaignctl.import.validate") { [self] in validate() }
+    }
+
+    private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        finished.enter()
+        let thread = Thread { [finished] in
+            body()
+            finished.leave()
         }
-        thread.name = "campaignctl.import.reader"
+        thread.name = name
         thread.stackSize = 4 << 20
-        self.thread = thread
         thread.start()
     }
 
     /// The next batch, `nil` at the end of the feed; rethrows the reader's error.
     func next() throws(FeedImportError) -> Batch? {
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.isEmpty && !finished {
-            condition.wait()
-        }
-        if !queue.isEmpty {
-            let batch = queue.removeFirst()
-            condition.broadcast()
-            return batch
-        }
-        if let failure {
-            throw failure
-        }
-        return nil
+        try prepared.pop()
     }
 
-    /// Stops the reading thread (after an error on the database side) and waits for it.
+    /// Stops both threads (after an error on the database side) and waits for them.
     func cancel() {
-        condition.lock()
-        cancelled = true
-        queue.removeAll()
-        condition.broadcast()
-        while !producerDone {
-            condition.wait()
-        }
-        condition.unlock()
+        records.cancel()
+        prepared.cancel()
+        finished.wait()
     }
 
-    /// Waits until the reading thread has exited (it exits after the end marker).
+    /// Waits until both threads have exited (they exit after the end of the feed).
     func join() {
-        condition.lock()
-        while !producerDone {
-            condition.wait()
-        }
-        condition.unlock()
+        finished.wait()
     }
 
-    private func produce() {
-        var batch: [PreparedItem] = []
+    private func read() {
+        var batch: [FeedRecord] = []
         batch.reserveCapacity(Self.batchSize)
         do {
             while let record = try reader.next() {
-                batch.append(Self.prepare(validator.validate(record)))
+                batch.append(record)
                 if batch.count == Self.batchSize {
-                    guard push(Batch(items: batch, bytes: reader.rawBytesConsumed)) else {
-                        break
+                    guard records.push(RecordBatch(records: batch, bytes: reader.rawBytesConsumed)) else {
+                        return
                     }
                     batch.removeAll(keepingCapacity: true)
                 }
             }
             if !batch.isEmpty {
-                _ = push(Batch(items: batch, bytes: reader.rawBytesConsumed))
+                _ = records.push(RecordBatch(records: batch, bytes: reader.rawBytesConsumed))
             }
-            finish(nil)
+            records.close(failure: nil)
         } catch {
-            finish(error)
+            records.close(failure: error)
         }
     }
 
-    /// Queues a batch, waiting while the queue is full; false when cancelled.
-    private func push(_ batch: Batch) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.count >= Self.capacity && !cancelled {
-            condition.wait()
+    private func validate() {
+        do {
+            while let batch = try records.pop() {
+                let items = batch.records.map { Self.prepare(validator.validate($0)) }
+                guard prepared.push(Batch(items: items, bytes: batch.bytes)) else {
+                    return
+                }
+            }
+            prepared.close(failure: nil)
+        } catch {
+            prepared.close(failure: error)
         }
-        guard !cancelled else {
-            return false
-        }
-        queue.append(batch)
-        condition.broadcast()
-        return true
-    }
-
-    private func finish(_ error: FeedImportError?) {
-        condition.lock()
-        failure = error
-        finished = true
-        producerDone = true
-        condition.broadcast()
-        condition.unlock()
     }
 
     static func prepare(_ item: ValidatedItem) -> PreparedItem {
@@ -154,5 +130,83 @@ final class ImportPipeline: @unchecked Sendable {
             prepared.json = String(decoding: bytes, as: UTF8.self)
         }
         return prepared
+    }
+}
+
+/// A first-in first-out queue with a capacity, closed by its producer (with or without an error)
+/// and cancellable by its consumer.
+final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
+    // @unchecked: every stored property is read and written only under `condition`.
+    private let condition = NSCondition()
+    private let capacity: Int
+    private var elements: [Element] = []
+    private var head = 0
+    private var closed = false
+    private var cancelled = false
+    private var failure: FeedImportError?
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Adds an element, waiting while the queue is full; `false` when the consumer cancelled.
+    func push(_ element: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while elements.count - head >= capacity && !cancelled {
+            condition.wait()
+        }
+        guard !cancelled else {
+            return false
+        }
+        elements.append(element)
+        condition.broadcast()
+        return true
+    }
+
+    /// The next element, waiting while the queue is empty; `nil` once closed and drained.
+    func pop() throws(FeedImportError) -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == elements.count && !closed && !cancelled {
+            condition.wait()
+        }
+        if head < elements.count {
+            let element = elements[head]
+            head += 1
+            if head == elements.count {
+                elements.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= capacity {
+                // Drop consumed slots so the buffer never grows past about twice the capacity.
+                elements.removeFirst(head)
+                head = 0
+            }
+            condition.broadcast()
+            return element
+        }
+        if let failure, !cancelled {
+            throw failure
+        }
+        return nil
+    }
+
+    /// No more elements will come; `failure` is thrown to the consumer once the queue is drained.
+    func close(failure: FeedImportError?) {
+        condition.lock()
+        closed = true
+        self.failure = failure
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The consumer gives up: waiting producers return `false`, elements are dropped.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        elements.removeAll()
+        head = 0
+        condition.broadcast()
+        condition.unlock()
     }
 }

@@ -103,18 +103,60 @@ public enum AttributeValue: Hashable, Sendable {
 /// `product_type` …) are always ``AttributeValue/list(_:)`` so that their shape does not depend
 /// on how many values a given item has.
 public struct ProductAttributes: Hashable, Sendable {
-    /// Attribute name to value.
-    public var values: [String: AttributeValue]
+    /// One attribute.
+    public struct Entry: Hashable, Sendable {
+        public var name: String
+        public var value: AttributeValue
+    }
+
+    /// The attributes sorted by name (the canonical order), so serialising needs no sort or lookup.
+    public private(set) var entries: [Entry]
 
     /// Creates a set of attributes.
     public init(_ values: [String: AttributeValue] = [:]) {
-        self.values = values
+        entries = values.map { Entry(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
+    }
+
+    /// Attribute name to value.
+    public var values: [String: AttributeValue] {
+        Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.value) })
     }
 
     /// The attribute's value, if present.
     public subscript(name: String) -> AttributeValue? {
-        get { values[name] }
-        set { values[name] = newValue }
+        get {
+            let index = position(of: name)
+            return index < entries.count && entries[index].name == name ? entries[index].value : nil
+        }
+        set {
+            let index = position(of: name)
+            let exists = index < entries.count && entries[index].name == name
+            switch (exists, newValue) {
+            case (true, let value?):
+                entries[index].value = value
+            case (true, nil):
+                entries.remove(at: index)
+            case (false, let value?):
+                entries.insert(Entry(name: name, value: value), at: index)
+            case (false, nil):
+                break
+            }
+        }
+    }
+
+    /// The first index whose name is not below `name` (binary search).
+    private func position(of name: String) -> Int {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].name < name {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return low
     }
 
     /// Canonical JSON: keys sorted by code point, no insignificant whitespace, strings escaped
@@ -131,7 +173,16 @@ public struct ProductAttributes: Hashable, Sendable {
     public func canonicalJSONBytes() -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(2048)
-        Self.write(.group(values), to: &output)
+        output.append(UInt8(ascii: "{"))
+        for (index, entry) in entries.enumerated() {
+            if index > 0 {
+                output.append(UInt8(ascii: ","))
+            }
+            Self.writeString(entry.name, to: &output)
+            output.append(UInt8(ascii: ":"))
+            Self.write(entry.value, to: &output)
+        }
+        output.append(UInt8(ascii: "}"))
         return output
     }
 
@@ -150,8 +201,8 @@ public struct ProductAttributes: Hashable, Sendable {
             output.append(UInt8(ascii: "]"))
         case .group(let members):
             output.append(UInt8(ascii: "{"))
-            // UTF-8 byte order is code point order.
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            // Attribute names are ASCII, for which `<` is byte order (and it has a fast path for short strings).
+            let keys = members.keys.sorted(by: <)
             for (index, key) in keys.enumerated() {
                 if index > 0 {
                     output.append(UInt8(ascii: ","))
@@ -170,36 +221,47 @@ public struct ProductAttributes: Hashable, Sendable {
 
     private static func writeString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        let utf8 = text.utf8
-        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output.append(contentsOf: utf8)
-            output.append(UInt8(ascii: "\""))
-            return
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var start = 0
+            for index in 0..<bytes.count where bytes[index] < 0x20 || bytes[index] == 0x22 || bytes[index] == 0x5C {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                escape(bytes[index], to: &output)
+                start = index + 1
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
-        for byte in utf8 {
-            switch byte {
-            case UInt8(ascii: "\""):
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"):
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A:
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D:
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09:
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08:
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C:
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0..<0x20:
-                output.append(contentsOf: Array("\\u00".utf8))
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
-            default:
-                output.append(byte)
+        if copied == nil {
+            for byte in text.utf8 {
+                if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                    escape(byte, to: &output)
+                } else {
+                    output.append(byte)
+                }
             }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private static func escape(_ byte: UInt8, to output: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""):
+            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+        case UInt8(ascii: "\\"):
+            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+        case 0x0A:
+            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+        case 0x0D:
+            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+        case 0x09:
+            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+        case 0x08:
+            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+        case 0x0C:
+            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+        default:
+            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+            output.append(hexDigits[Int(byte >> 4)])
+            output.append(hexDigits[Int(byte & 0x0F)])
+        }
     }
 }
