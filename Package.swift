@@ -66,7 +66,7 @@ let package = Package(
             exclude: ["Campaigns/Golden"]
         ),
         // Runs the built `campaignctl` binary, as a user would.
-        .testTarget(name: "campaignctlTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "campaignctlTests", dependencies: ["TestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,13 @@ public struct ManifestChange: Sendable, Hashable, Codable, CustomStringConvertib
     /// The new value (`nil`: the field is gone).
     public var after: String?
 
+    /// Creates a change.
+    public init(path: String, before: String?, after: String?) {
+        self.path = path
+        self.before = before
+        self.after = after
+    }
+
     public var description: String {
         "\(path): \(before ?? "(none)") → \(after ?? "(none)")"
     }

@@ -14,6 +14,13 @@ extension CampaignSpec {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
+        } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
+            // Yams refuses duplicated keys itself; point at the repeated line of each.
+            for key in duplicates {
+                let line = Self.lineOfRepeatedKey(key, in: yaml) ?? context.mark.line
+                parser.error("duplicate_field", line: line, "'\(key)' is given twice")
+            }
+            return (nil, parser.diagnostics)
         } catch let error as YamlError {
             parser.error("yaml_syntax", line: Self.line(of: error), "the file is not valid YAML: \(Self.problem(of: error))")
             return (nil, parser.diagnostics)
@@ -43,8 +50,27 @@ extension CampaignSpec {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
             problem
         default:
-            "\(error)"
+            String(describing: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
         }
+    }
+
+    /// The 1-based line of the second `key:` at the same indentation as the first.
+    private static func lineOfRepeatedKey(_ key: String, in yaml: String) -> Int? {
+        var firstIndent: Int?
+        for (index, line) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let indent = line.prefix { $0 == " " }.count
+            guard line.dropFirst(indent).hasPrefix(key + ":") else {
+                continue
+            }
+            if let firstIndent {
+                if indent == firstIndent {
+                    return index + 1
+                }
+            } else {
+                firstIndent = indent
+            }
+        }
+        return nil
     }
 }
 
@@ -196,9 +222,10 @@ private struct SpecParser {
         _ node: Node?,
         _ name: String,
         _ type: E.Type,
-        top: Int
+        top: Int,
+        required: Bool = true
     ) -> CampaignSpec.Located<E>? where E.RawValue == String {
-        guard let text = string(node, name, required: true, parentLine: top) else {
+        guard let text = string(node, name, required: required, parentLine: top) else {
             return nil
         }
         guard let value = E(rawValue: text.value) else {
@@ -302,7 +329,7 @@ private struct SpecParser {
                 error("invalid_value", line: max.line, "'max' must be a positive whole number")
             }
         }
-        if let order = enumeration(fields["order"], "order", SelectionOrder.self, top: line) {
+        if let order = enumeration(fields["order"], "order", SelectionOrder.self, top: line, required: false) {
             selection.order = order
         }
         if !selection.ids.isEmpty {

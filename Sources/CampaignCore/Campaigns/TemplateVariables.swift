@@ -6,7 +6,7 @@ import Mustache
 enum TemplateVariables {
     /// Every variable name a template may use (inside `{{#products}}` too).
     static let known: Set<String> = [
-        "id", "title", "brand", "price", "sale_price", "original_price", "currency", "link", "buy_url",
+        "id", "title", "brand", "price", "sale_price", "original_price", "currency", "link",
         "availability", "product_type", "item_group_id", "custom_label_0", "custom_label_1", "custom_label_2",
         "custom_label_3", "custom_label_4", "count", "products", "handle",
     ]
