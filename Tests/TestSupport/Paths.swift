@@ -37,7 +37,8 @@ public enum Paths {
     /// The built `campaignctl` binary (debug build folder).
     public static var binary: URL {
         let fromBundle = Bundle.main.bundleURL
-        let folder = fromBundle.lastPathComponent.hasSuffix("xctest") ? fromBundle.deletingLastPathComponent() : fromBundle
+        let folder =
+            fromBundle.lastPathComponent.hasSuffix("xctest") ? fromBundle.deletingLastPathComponent() : fromBundle
         let candidate = folder.appendingPathComponent("campaignctl")
         if FileManager.default.isExecutableFile(atPath: candidate.path) {
             return candidate

@@ -22,9 +22,15 @@ extension CLIRunner {
         #expect(result.status == 65)
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.hasPrefix("broken.yml:9: error: [product_out_of_stock] product 'ML-COU-LIN-45-OCR':") })
+        #expect(
+            lines.contains { $0.hasPrefix("broken.yml:9: error: [product_out_of_stock] product 'ML-COU-LIN-45-OCR':") }
+        )
         #expect(lines.contains { $0.hasPrefix("broken.yml:19: error: [link_userinfo] product 'ML-COU-LIN-45-TER':") })
-        #expect(lines.contains { $0.hasPrefix("broken.yml:12: error: [text_too_long] product 'ML-COU-LIN-45-TER': the text is 352") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("broken.yml:12: error: [text_too_long] product 'ML-COU-LIN-45-TER': the text is 352")
+            }
+        )
         #expect(lines.last == "error: broken.yml: 5 errors (see above); nothing was stored")
     }
 
@@ -65,6 +71,8 @@ extension CLIRunner {
         try cli.folder.write("c.yml", "name: x\n")
         let result = try cli.run("campaign", "validate", "--spec", "c.yml")
         #expect(result.status == 1)
-        #expect(result.stderr == "error: no workspace here yet: run campaignctl init --brand NAME --domain DOMAIN first\n")
+        #expect(
+            result.stderr == "error: no workspace here yet: run campaignctl init --brand NAME --domain DOMAIN first\n"
+        )
     }
 }

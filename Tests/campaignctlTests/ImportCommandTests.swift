@@ -27,7 +27,13 @@ import Testing
 
     @Test func jsonReportIsMachineReadable() throws {
         let cli = try CLIRunner()
-        let result = try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--json", "--catalog", "ml")
+        let result = try cli.run(
+            "import",
+            try cli.sample("catalog-day1.xml", as: "day1.xml"),
+            "--json",
+            "--catalog",
+            "ml"
+        )
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["read"] as? Int == 40)
         #expect(object["import_id"] as? Int == 1)
@@ -80,7 +86,13 @@ import Testing
 
     @Test func aDryRunStoresNothing() throws {
         let cli = try CLIRunner()
-        let result = try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--dry-run", "--catalog", "ml")
+        let result = try cli.run(
+            "import",
+            try cli.sample("catalog-day1.xml", as: "day1.xml"),
+            "--dry-run",
+            "--catalog",
+            "ml"
+        )
         #expect(result.stdout.hasPrefix("dry run (nothing stored): catalog 'ml'"))
         #expect(try cli.run("catalog", "list").stdout.isEmpty)
     }

@@ -13,7 +13,9 @@ public struct PolicyDocument: Codable, Hashable, Sendable {
         public var roles: [String]
 
         enum CodingKeys: String, CodingKey {
-            case name, publicKey = "public_key", roles
+            case name
+            case publicKey = "public_key"
+            case roles
         }
 
         /// Creates a person.
@@ -34,7 +36,8 @@ public struct PolicyDocument: Codable, Hashable, Sendable {
         public var secretEnv: String?
 
         enum CodingKeys: String, CodingKey {
-            case kind, target, secretEnv = "secret_env"
+            case kind, target
+            case secretEnv = "secret_env"
         }
 
         /// Creates a channel.
@@ -58,8 +61,11 @@ public struct PolicyDocument: Codable, Hashable, Sendable {
     public var approvalLifetimeHours: Int
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", brand, version, people, threshold
-        case verifiedDomains = "verified_domains", channels, approvalLifetimeHours = "approval_lifetime_hours"
+        case workspaceID = "workspace_id"
+        case brand, version, people, threshold
+        case verifiedDomains = "verified_domains"
+        case channels
+        case approvalLifetimeHours = "approval_lifetime_hours"
     }
 
     /// Creates a document.

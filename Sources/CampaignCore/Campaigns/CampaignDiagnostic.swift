@@ -45,7 +45,9 @@ public struct CampaignDiagnostic: Hashable, Sendable, Codable, CustomStringConve
     }
 
     enum CodingKeys: String, CodingKey {
-        case severity, code, file, line, productID = "product_id", message
+        case severity, code, file, line
+        case productID = "product_id"
+        case message
     }
 }
 

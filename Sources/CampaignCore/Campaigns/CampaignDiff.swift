@@ -58,7 +58,11 @@ extension CampaignManifest {
 
 extension CampaignStore {
     /// The changes between two revisions (default: the one before the latest, and the latest).
-    public func campaignDiff(_ id: String, from: Int? = nil, to: Int? = nil) throws -> (from: Int, to: Int, changes: [ManifestChange]) {
+    public func campaignDiff(
+        _ id: String,
+        from: Int? = nil,
+        to: Int? = nil
+    ) throws -> (from: Int, to: Int, changes: [ManifestChange]) {
         let target = try campaignRevision(id, revision: to)
         let sourceNumber = from ?? max(1, target.revision - 1)
         let source = try campaignRevision(id, revision: sourceNumber)

@@ -33,7 +33,9 @@ public struct CampaignManifest: Codable, Hashable, Sendable {
         public var links: [Link]
 
         enum CodingKeys: String, CodingKey {
-            case text, weightedLength = "weighted_length", links
+            case text
+            case weightedLength = "weighted_length"
+            case links
         }
     }
 
@@ -63,8 +65,12 @@ public struct CampaignManifest: Codable, Hashable, Sendable {
         public var product: ProductSnapshot
 
         enum CodingKeys: String, CodingKey {
-            case position, role, headline, image, imageAspect = "image_aspect", priceDisplay = "price_display"
-            case originalPriceDisplay = "original_price_display", buyButton = "buy_button", product
+            case position, role, headline, image
+            case imageAspect = "image_aspect"
+            case priceDisplay = "price_display"
+            case originalPriceDisplay = "original_price_display"
+            case buyButton = "buy_button"
+            case product
         }
     }
 
@@ -86,8 +92,13 @@ public struct CampaignManifest: Codable, Hashable, Sendable {
         public var link: String
 
         enum CodingKeys: String, CodingKey {
-            case id, title, priceMicros = "price_micros", salePriceMicros = "sale_price_micros", currency
-            case availability, imageLink = "image_link", link
+            case id, title
+            case priceMicros = "price_micros"
+            case salePriceMicros = "sale_price_micros"
+            case currency
+            case availability
+            case imageLink = "image_link"
+            case link
         }
     }
 
@@ -98,7 +109,9 @@ public struct CampaignManifest: Codable, Hashable, Sendable {
         public var totalMicros: Int64
 
         enum CodingKeys: String, CodingKey {
-            case currency, dailyMicros = "daily_micros", totalMicros = "total_micros"
+            case currency
+            case dailyMicros = "daily_micros"
+            case totalMicros = "total_micros"
         }
     }
 
@@ -110,7 +123,9 @@ public struct CampaignManifest: Codable, Hashable, Sendable {
         public var endEpoch: Int64
 
         enum CodingKeys: String, CodingKey {
-            case start, end, startEpoch = "start_epoch", endEpoch = "end_epoch"
+            case start, end
+            case startEpoch = "start_epoch"
+            case endEpoch = "end_epoch"
         }
     }
 
@@ -129,7 +144,9 @@ public struct CampaignManifest: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case manifestVersion = "manifest_version", campaignID = "campaign_id", name, account, format, catalog, tweet
+        case manifestVersion = "manifest_version"
+        case campaignID = "campaign_id"
+        case name, account, format, catalog, tweet
         case cards, budget, schedule, targeting, utm
     }
 

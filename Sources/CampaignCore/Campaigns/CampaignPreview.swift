@@ -51,7 +51,8 @@ extension CampaignPreview {
         page.line("<h1 class=\"banner-title\">Approval preview · not live</h1>")
         page.line(
             "<p class=\"banner-meta\">\(text(manifest.campaignID)) · revision \(revision) · digest "
-                + "<code class=\"digest\">\(text(digest))</code></p>")
+                + "<code class=\"digest\">\(text(digest))</code></p>"
+        )
         page.close("</header>")
     }
 
@@ -64,7 +65,8 @@ extension CampaignPreview {
         page.open("<div class=\"post-main\">")
         page.line(
             "<p class=\"author\"><span class=\"name\">\(text(displayName))</span> "
-                + "<span class=\"handle\">\(text(handle))</span></p>")
+                + "<span class=\"handle\">\(text(handle))</span></p>"
+        )
         page.line("<p class=\"tweet-text\">\(tweetText(manifest.tweet))</p>")
         for (index, link) in manifest.tweet.links.enumerated() {
             page.open("<section class=\"approver\" aria-label=\"Link \(index + 1) in the text\">")
@@ -132,7 +134,8 @@ extension CampaignPreview {
         page.open("<div class=\"media\" style=\"aspect-ratio: \(aspectRatio(card.imageAspect))\">")
         if let source = httpsURL(card.image.ascii) {
             page.line(
-                "<img src=\"\(source)\" alt=\"\(attribute(card.headline))\" referrerpolicy=\"no-referrer\">")
+                "<img src=\"\(source)\" alt=\"\(attribute(card.headline))\" referrerpolicy=\"no-referrer\">"
+            )
         }
         page.line("<span class=\"position\">\(card.position)</span>")
         page.close("</div>")
@@ -150,7 +153,8 @@ extension CampaignPreview {
         if let href = httpsURL(destination.ascii) {
             page.line(
                 "<a class=\"buy\" href=\"\(href)\" rel=\"noopener noreferrer nofollow\" "
-                    + "referrerpolicy=\"no-referrer\">\(label)</a>")
+                    + "referrerpolicy=\"no-referrer\">\(label)</a>"
+            )
         } else {
             page.line("<span class=\"buy buy-disabled\">\(label)</span>")
         }
@@ -162,14 +166,16 @@ extension CampaignPreview {
         page.open("<section class=\"approver\" aria-label=\"Checks for card \(card.position)\">")
         page.line(
             "<h3 class=\"approver-title\"><span class=\"position\">\(card.position)</span> "
-                + "Buy button destination</h3>")
+                + "Buy button destination</h3>"
+        )
         linkForms(card.buyButton.destination, into: &page)
         page.open("<dl class=\"facts\">")
         page.line("<dt>Product</dt><dd><code>\(text(card.product.id))</code> · \(text(card.product.availability))</dd>")
         page.line("<dt>Image</dt><dd><code class=\"url\" dir=\"ltr\">\(url(card.image.ascii))</code></dd>")
         if card.image.unicode != card.image.ascii {
             page.line(
-                "<dt>Image (Unicode)</dt><dd><code class=\"url\" dir=\"ltr\">\(url(card.image.unicode))</code></dd>")
+                "<dt>Image (Unicode)</dt><dd><code class=\"url\" dir=\"ltr\">\(url(card.image.unicode))</code></dd>"
+            )
         }
         page.line("<dt>Image aspect</dt><dd>\(text(card.imageAspect))</dd>")
         page.close("</dl>")
@@ -183,7 +189,8 @@ extension CampaignPreview {
         } else {
             page.line(
                 "<p class=\"forms forms-differ\"><strong>⚠ The Unicode and ASCII forms differ.</strong> "
-                    + "Browsers go to the ASCII (punycode) form; check that both name the brand’s domain.</p>")
+                    + "Browsers go to the ASCII (punycode) form; check that both name the brand’s domain.</p>"
+            )
         }
         page.open("<dl class=\"urls\">")
         page.line("<dt>Unicode</dt><dd><code class=\"url\" dir=\"ltr\">\(url(link.unicode))</code></dd>")
@@ -232,7 +239,8 @@ extension CampaignPreview {
         row(
             "UTM",
             "<code>utm_source=\(text(utm.source))</code> <code>utm_medium=\(text(utm.medium))</code> "
-                + "<code>utm_campaign=\(text(utm.campaign))</code>")
+                + "<code>utm_campaign=\(text(utm.campaign))</code>"
+        )
         let length = manifest.tweet.weightedLength
         row("Text length", "\(length) / 280\(length > 280 ? " <strong class=\"over\">too long</strong>" : "")")
         row("Manifest version", "\(manifest.manifestVersion)")

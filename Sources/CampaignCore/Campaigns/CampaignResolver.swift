@@ -33,8 +33,12 @@ public struct CampaignResolver {
     public func resolve(_ spec: CampaignSpec, catalog: some CatalogReading) throws -> Resolution {
         var context = ResolutionContext(spec: spec, checker: LinkChecker(verifiedDomains: verifiedDomains))
         if verifiedDomains.isEmpty {
-            context.error("no_verified_domains", line: 0, "the workspace has no verified domain; every destination would be refused "
-                + "(campaignctl init --domain …)")
+            context.error(
+                "no_verified_domains",
+                line: 0,
+                "the workspace has no verified domain; every destination would be refused "
+                    + "(campaignctl init --domain …)"
+            )
         }
         let products = try context.selectProducts(from: catalog)
         var cards: [CampaignManifest.Card] = []
@@ -113,7 +117,11 @@ private struct ResolutionContext {
             return []
         }
         guard try catalog.catalogExists(spec.catalog.value) else {
-            error("unknown_catalog", line: spec.catalog.line, "no catalog named '\(spec.catalog.value)' (import its feed first)")
+            error(
+                "unknown_catalog",
+                line: spec.catalog.line,
+                "no catalog named '\(spec.catalog.value)' (import its feed first)"
+            )
             return []
         }
         var products: [StoredProduct] = []
@@ -126,7 +134,12 @@ private struct ResolutionContext {
                     continue
                 }
                 guard let product = try catalog.storedProduct(catalog: spec.catalog.value, id: id.value) else {
-                    error("product_not_found", line: id.line, product: id.value, "no such product in catalog '\(spec.catalog.value)'")
+                    error(
+                        "product_not_found",
+                        line: id.line,
+                        product: id.value,
+                        "no such product in catalog '\(spec.catalog.value)'"
+                    )
                     continue
                 }
                 if checkEligible(product, line: id.line) {
@@ -137,24 +150,41 @@ private struct ResolutionContext {
             let limit = min(selection.limit?.value ?? range.upperBound, range.upperBound)
             products = try catalog.selectProducts(catalog: spec.catalog.value, selection: selection, limit: limit)
             if products.isEmpty {
-                error("no_products_selected", line: selection.line, "the filter selects no eligible product "
-                    + "(active, without errors, in stock or orderable with a date, with a price)")
+                error(
+                    "no_products_selected",
+                    line: selection.line,
+                    "the filter selects no eligible product "
+                        + "(active, without errors, in stock or orderable with a date, with a price)"
+                )
                 return []
             }
         }
         if !diagnostics.hasErrors, !range.contains(products.count) {
             let line = selection.ids.first?.line ?? selection.line
-            error("wrong_product_count", line: line, "a \(format.rawValue) takes \(range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)") "
-                + "products; \(products.count) \(products.count == 1 ? "is" : "are") selected")
+            error(
+                "wrong_product_count",
+                line: line,
+                "a \(format.rawValue) takes \(range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)") "
+                    + "products; \(products.count) \(products.count == 1 ? "is" : "are") selected"
+            )
         }
         let currencies = Set(products.map(\.currency))
         if currencies.count > 1 {
-            error("mixed_currencies", line: selection.line, "the selected products are priced in several currencies "
-                + "(\(currencies.sorted().joined(separator: ", "))); one promoted post shows one currency")
+            error(
+                "mixed_currencies",
+                line: selection.line,
+                "the selected products are priced in several currencies "
+                    + "(\(currencies.sorted().joined(separator: ", "))); one promoted post shows one currency"
+            )
         }
         if format == .collection, let hero = spec.hero {
             guard let index = products.firstIndex(where: { $0.id.lowercased() == hero.value.lowercased() }) else {
-                error("hero_not_selected", line: hero.line, product: hero.value, "the hero must be one of the selected products")
+                error(
+                    "hero_not_selected",
+                    line: hero.line,
+                    product: hero.value,
+                    "the hero must be one of the selected products"
+                )
                 return products
             }
             products.insert(products.remove(at: index), at: 0)
@@ -170,8 +200,13 @@ private struct ResolutionContext {
             eligible = false
         }
         if let rejected = product.rejectedImportID {
-            error("product_has_errors", line: line, product: product.id, "import #\(rejected) rejected this item; "
-                + "the stored version is stale until the feed is fixed")
+            error(
+                "product_has_errors",
+                line: line,
+                product: product.id,
+                "import #\(rejected) rejected this item; "
+                    + "the stored version is stale until the feed is fixed"
+            )
             eligible = false
         }
         switch Availability(rawValue: product.availability) {
@@ -180,13 +215,23 @@ private struct ResolutionContext {
             eligible = false
         case .preorder?, .backorder?:
             if product.availabilityDate == nil {
-                error("product_missing_availability_date", line: line, product: product.id, "a \(product.availability) product needs an availability date")
+                error(
+                    "product_missing_availability_date",
+                    line: line,
+                    product: product.id,
+                    "a \(product.availability) product needs an availability date"
+                )
                 eligible = false
             }
         case .inStock?:
             break
         case nil:
-            error("product_out_of_stock", line: line, product: product.id, "unknown availability '\(product.availability)'")
+            error(
+                "product_out_of_stock",
+                line: line,
+                product: product.id,
+                "unknown availability '\(product.availability)'"
+            )
             eligible = false
         }
         if product.priceMicros <= 0 {
@@ -204,13 +249,21 @@ private struct ResolutionContext {
         if headline.isEmpty {
             error("empty_headline", line: spec.headline.line, product: product.id, "the headline renders empty")
         } else if headline.count > 70 {
-            error("headline_too_long", line: spec.headline.line, product: product.id,
-                "the headline is \(headline.count) characters (at most 70): '\(headline)'")
+            error(
+                "headline_too_long",
+                line: spec.headline.line,
+                product: product.id,
+                "the headline is \(headline.count) characters (at most 70): '\(headline)'"
+            )
         }
         let image = checkedLink(product.imageLink, what: "image", line: spec.selection.line, product: product.id)
         _ = checkedLink(product.link, what: "product link", line: spec.selection.line, product: product.id)
         let destination = buyDestination(for: product)
-        let price = PriceFormatter.format(micros: product.salePriceMicros ?? product.priceMicros, currency: product.currency, locale: spec.locale.value)
+        let price = PriceFormatter.format(
+            micros: product.salePriceMicros ?? product.priceMicros,
+            currency: product.currency,
+            locale: spec.locale.value
+        )
         let original = product.salePriceMicros.map { _ in
             PriceFormatter.format(micros: product.priceMicros, currency: product.currency, locale: spec.locale.value)
         }
@@ -254,13 +307,24 @@ private struct ResolutionContext {
             base = product.link
         case .attribute(let name):
             guard let value = TemplateVariables.attribute(name, of: product), !value.isEmpty else {
-                error("buy_attribute_missing", line: line, product: product.id, "the product has no '\(name)' to use as its Buy destination")
+                error(
+                    "buy_attribute_missing",
+                    line: line,
+                    product: product.id,
+                    "the product has no '\(name)' to use as its Buy destination"
+                )
                 return nil
             }
             base = value
         case .checkoutTemplate(let template):
             let variables = TemplateVariables.product(product, spec: spec, count: 1)
-            base = render(.init(template, line: line), variables: variables, product: product.id, what: "checkout_url", contentType: "URL")
+            base = render(
+                .init(template, line: line),
+                variables: variables,
+                product: product.id,
+                what: "checkout_url",
+                contentType: "URL"
+            )
         }
         let url = UTMTagger.tag(base, spec: spec, productID: product.id)
         return checkedLink(url, what: "Buy button destination", line: line, product: product.id)
@@ -270,25 +334,36 @@ private struct ResolutionContext {
     mutating func checkedLink(_ url: String, what: String, line: Int, product: String?) -> CampaignManifest.Link? {
         let checked = checker.check(url)
         for finding in checked.findings {
-            let forms = checked.unicodeForm == checked.asciiForm ? checked.asciiForm : "\(checked.asciiForm) (shown as \(checked.unicodeForm))"
+            let forms =
+                checked.unicodeForm == checked.asciiForm
+                ? checked.asciiForm : "\(checked.asciiForm) (shown as \(checked.unicodeForm))"
             error(finding.code.rawValue, line: line, product: product, "\(what) \(forms): \(finding.message)")
         }
         guard checked.isSafe else {
             return nil
         }
-        return CampaignManifest.Link(ascii: checked.asciiForm, unicode: checked.unicodeForm, checks: checked.passedChecks)
+        return CampaignManifest.Link(
+            ascii: checked.asciiForm,
+            unicode: checked.unicodeForm,
+            checks: checked.passedChecks
+        )
     }
 
     mutating func checkSaleWindow(_ product: StoredProduct) {
-        guard product.salePriceMicros != nil, let window = TemplateVariables.attribute("sale_price_effective_date", of: product),
+        guard product.salePriceMicros != nil,
+            let window = TemplateVariables.attribute("sale_price_effective_date", of: product),
             let slash = window.firstIndex(of: "/"),
             let saleEnd = CampaignSpec.epochSeconds(iso8601: String(window[window.index(after: slash)...])),
             let campaignEnd = CampaignSpec.epochSeconds(iso8601: spec.schedule.end.value), saleEnd < campaignEnd
         else {
             return
         }
-        warning("sale_ends_before_campaign", line: spec.schedule.end.line, product: product.id,
-            "the sale price ends (\(window[window.index(after: slash)...])) before the campaign does; the card would show a stale price")
+        warning(
+            "sale_ends_before_campaign",
+            line: spec.schedule.end.line,
+            product: product.id,
+            "the sale price ends (\(window[window.index(after: slash)...])) before the campaign does; the card would show a stale price"
+        )
     }
 
     // MARK: Text
@@ -302,11 +377,20 @@ private struct ResolutionContext {
         if text.isEmpty {
             error("empty_text", line: spec.text.line, product: lead?.id, "the text renders empty")
         } else if parsed.weightedLength > 280 {
-            error("text_too_long", line: spec.text.line, product: lead?.id,
-                "the text is \(parsed.weightedLength) weighted characters (at most 280; every URL counts 23): '\(text)'")
+            error(
+                "text_too_long",
+                line: spec.text.line,
+                product: lead?.id,
+                "the text is \(parsed.weightedLength) weighted characters (at most 280; every URL counts 23): '\(text)'"
+            )
         }
         for finding in LinkChecker.hiddenCharacterFindings(inCopy: text) {
-            error("copy_" + finding.code.rawValue, line: spec.text.line, product: lead?.id, "the text: \(finding.message)")
+            error(
+                "copy_" + finding.code.rawValue,
+                line: spec.text.line,
+                product: lead?.id,
+                "the text: \(finding.message)"
+            )
         }
         var links: [CampaignManifest.Link] = []
         for url in TweetText.extractURLs(text) {
@@ -327,15 +411,24 @@ private struct ResolutionContext {
         contentType: String = "TEXT"
     ) -> String {
         for name in TemplateVariables.names(in: template.value) where !TemplateVariables.known.contains(name) {
-            error("unknown_template_variable", line: template.line, product: product,
-                "\(what) uses {{\(name)}}, which is not a product field (known: \(TemplateVariables.known.sorted().joined(separator: ", ")))")
+            error(
+                "unknown_template_variable",
+                line: template.line,
+                product: product,
+                "\(what) uses {{\(name)}}, which is not a product field (known: \(TemplateVariables.known.sorted().joined(separator: ", ")))"
+            )
         }
         TemplateVariables.registerURLContentType()
         do {
             let compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: \(contentType)}}" + template.value)
             return compiled.render(variables).trimmingCharacters(in: .whitespacesAndNewlines)
         } catch {
-            self.error("invalid_template", line: template.line, product: product, "\(what) is not a valid Mustache template: \(error)")
+            self.error(
+                "invalid_template",
+                line: template.line,
+                product: product,
+                "\(what) is not a valid Mustache template: \(error)"
+            )
             return ""
         }
     }

@@ -22,14 +22,22 @@ extension CampaignSpec {
             }
             return (nil, parser.diagnostics)
         } catch let error as YamlError {
-            parser.error("yaml_syntax", line: Self.line(of: error), "the file is not valid YAML: \(Self.problem(of: error))")
+            parser.error(
+                "yaml_syntax",
+                line: Self.line(of: error),
+                "the file is not valid YAML: \(Self.problem(of: error))"
+            )
             return (nil, parser.diagnostics)
         } catch {
             parser.error("yaml_syntax", line: 0, "the file is not valid YAML: \(error)")
             return (nil, parser.diagnostics)
         }
         guard let root, let mapping = root.mapping else {
-            parser.error("spec_not_a_mapping", line: root?.mark?.line ?? 1, "a campaign spec is a mapping of fields (name:, format:, …)")
+            parser.error(
+                "spec_not_a_mapping",
+                line: root?.mark?.line ?? 1,
+                "a campaign spec is a mapping of fields (name:, format:, …)"
+            )
             return (nil, parser.diagnostics)
         }
         let spec = parser.spec(from: mapping)
@@ -108,7 +116,11 @@ private struct SpecParser {
             }
             guard known.contains(key) else {
                 let expected = known.sorted().joined(separator: ", ")
-                error("unknown_field", line: line, "unknown field '\(key)' in \(context) (expected one of: \(expected))")
+                error(
+                    "unknown_field",
+                    line: line,
+                    "unknown field '\(key)' in \(context) (expected one of: \(expected))"
+                )
                 continue
             }
             if result[key] != nil {
@@ -120,7 +132,12 @@ private struct SpecParser {
         return result
     }
 
-    mutating func string(_ node: Node?, _ name: String, required: Bool, parentLine: Int) -> CampaignSpec.Located<String>? {
+    mutating func string(
+        _ node: Node?,
+        _ name: String,
+        required: Bool,
+        parentLine: Int
+    ) -> CampaignSpec.Located<String>? {
         guard let node else {
             if required {
                 error("missing_field", line: parentLine, "'\(name)' is required")
@@ -155,10 +172,19 @@ private struct SpecParser {
         var result: [CampaignSpec.Located<String>] = []
         for item in sequence {
             guard let scalar = item.scalar else {
-                error("invalid_value", line: item.mark?.line ?? parentLine, "every entry of '\(name)' must be a single value")
+                error(
+                    "invalid_value",
+                    line: item.mark?.line ?? parentLine,
+                    "every entry of '\(name)' must be a single value"
+                )
                 continue
             }
-            result.append(CampaignSpec.Located(scalar.string.trimmingCharacters(in: .whitespaces), line: scalar.mark?.line ?? parentLine))
+            result.append(
+                CampaignSpec.Located(
+                    scalar.string.trimmingCharacters(in: .whitespaces),
+                    line: scalar.mark?.line ?? parentLine
+                )
+            )
         }
         return result
     }
@@ -177,15 +203,22 @@ private struct SpecParser {
         let id = campaignID(fields["id"], name: name, top: top)
         let account = accountHandle(fields["account"], top: top)
         let catalog = string(fields["catalog"], "catalog", required: true, parentLine: top) ?? .init("", line: top)
-        let format = enumeration(fields["format"], "format", PromotedFormat.self, top: top) ?? .init(.productCard, line: 0)
-        let imageAspect = enumeration(fields["image_aspect"], "image_aspect", ImageAspect.self, top: top)
+        let format =
+            enumeration(fields["format"], "format", PromotedFormat.self, top: top) ?? .init(.productCard, line: 0)
+        let imageAspect =
+            enumeration(fields["image_aspect"], "image_aspect", ImageAspect.self, top: top)
             ?? .init(.square, line: 0)
         if fields["image_aspect"] == nil {
-            error("missing_field", line: top, "'image_aspect' is required (1:1 or 1.91:1): campaignctl cannot measure "
-                + "images offline, so the ratio is declared, signed by the approvers and sent to the platform")
+            error(
+                "missing_field",
+                line: top,
+                "'image_aspect' is required (1:1 or 1.91:1): campaignctl cannot measure "
+                    + "images offline, so the ratio is declared, signed by the approvers and sent to the platform"
+            )
         }
         let text = string(fields["text"], "text", required: true, parentLine: top) ?? .init("", line: top)
-        let headline = string(fields["headline"], "headline", required: false, parentLine: top) ?? .init("{{title}}", line: 0)
+        let headline =
+            string(fields["headline"], "headline", required: false, parentLine: top) ?? .init("{{title}}", line: 0)
         let locale = localeIdentifier(fields["locale"], top: top)
         let selection = productSelection(fields["products"], format: format.value, top: top)
         let hero = string(fields["hero"], "hero", required: false, parentLine: top)
@@ -230,18 +263,33 @@ private struct SpecParser {
         }
         guard let value = E(rawValue: text.value) else {
             let expected = E.allCases.map(\.rawValue).joined(separator: ", ")
-            error("invalid_value", line: text.line, "'\(text.value)' is not a valid \(name) (expected one of: \(expected))")
+            error(
+                "invalid_value",
+                line: text.line,
+                "'\(text.value)' is not a valid \(name) (expected one of: \(expected))"
+            )
             return nil
         }
         return .init(value, line: text.line)
     }
 
-    mutating func campaignID(_ node: Node?, name: CampaignSpec.Located<String>, top: Int) -> CampaignSpec.Located<String> {
+    mutating func campaignID(
+        _ node: Node?,
+        name: CampaignSpec.Located<String>,
+        top: Int
+    ) -> CampaignSpec.Located<String> {
         if let given = string(node, "id", required: false, parentLine: top) {
-            let valid = !given.value.isEmpty && given.value.count <= 64
-                && given.value.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
+            let valid =
+                !given.value.isEmpty && given.value.count <= 64
+                && given.value.utf8.allSatisfy {
+                    (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D
+                }
             if !valid {
-                error("invalid_campaign_id", line: given.line, "the id '\(given.value)' must be 1–64 characters of a–z, 0–9 and '-'")
+                error(
+                    "invalid_campaign_id",
+                    line: given.line,
+                    "the id '\(given.value)' must be 1–64 characters of a–z, 0–9 and '-'"
+                )
             }
             return given
         }
@@ -253,10 +301,17 @@ private struct SpecParser {
             return .init("", line: top)
         }
         let name = handle.value.hasPrefix("@") ? String(handle.value.dropFirst()) : handle.value
-        let valid = (1...15).contains(name.count)
-            && name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
+        let valid =
+            (1...15).contains(name.count)
+            && name.utf8.allSatisfy {
+                (0x61...0x7A).contains($0) || (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F
+            }
         if !valid {
-            error("invalid_account", line: handle.line, "'\(handle.value)' is not an X handle (@ and 1–15 letters, digits or _)")
+            error(
+                "invalid_account",
+                line: handle.line,
+                "'\(handle.value)' is not an X handle (@ and 1–15 letters, digits or _)"
+            )
         }
         return .init("@" + name, line: handle.line)
     }
@@ -266,7 +321,8 @@ private struct SpecParser {
             return .init("en-US", line: 0)
         }
         let parts = locale.value.split(separator: "-")
-        let valid = (1...2).contains(parts.count) && parts[0].count == 2 && parts[0].allSatisfy(\.isLowercase)
+        let valid =
+            (1...2).contains(parts.count) && parts[0].count == 2 && parts[0].allSatisfy(\.isLowercase)
             && (parts.count == 1 || (parts[1].count == 2 && parts[1].allSatisfy(\.isUppercase)))
         if !valid {
             error("invalid_locale", line: locale.line, "'\(locale.value)' is not a locale like 'fr-FR' or 'en'")
@@ -307,7 +363,12 @@ private struct SpecParser {
         selection.brand = string(fields["brand"], "brand", required: false, parentLine: line)
         selection.productType = string(fields["product_type"], "product_type", required: false, parentLine: line)
         for index in 0..<5 {
-            if let label = string(fields["custom_label_\(index)"], "custom_label_\(index)", required: false, parentLine: line) {
+            if let label = string(
+                fields["custom_label_\(index)"],
+                "custom_label_\(index)",
+                required: false,
+                parentLine: line
+            ) {
                 selection.customLabels[index] = label
             }
         }
@@ -318,7 +379,11 @@ private struct SpecParser {
                 selection.availability.append(.init(availability, line: value.line))
             } else {
                 let expected = Availability.allCases.map(\.rawValue).joined(separator: ", ")
-                error("invalid_value", line: value.line, "'\(value.value)' is not an availability (expected one of: \(expected))")
+                error(
+                    "invalid_value",
+                    line: value.line,
+                    "'\(value.value)' is not an availability (expected one of: \(expected))"
+                )
             }
         }
         selection.itemGroupID = string(fields["item_group_id"], "item_group_id", required: false, parentLine: line)
@@ -333,10 +398,15 @@ private struct SpecParser {
             selection.order = order
         }
         if !selection.ids.isEmpty {
-            let filters = ["brand", "product_type", "price_min", "price_max", "availability", "item_group_id", "max", "order"]
+            let filters =
+                ["brand", "product_type", "price_min", "price_max", "availability", "item_group_id", "max", "order"]
                 + (0..<5).map { "custom_label_\($0)" }
             if let extra = filters.first(where: { fields[$0] != nil }) {
-                error("conflicting_selection", line: line, "'ids' lists the products explicitly; '\(extra)' cannot be combined with it")
+                error(
+                    "conflicting_selection",
+                    line: line,
+                    "'ids' lists the products explicitly; '\(extra)' cannot be combined with it"
+                )
             }
         }
         return selection
@@ -368,10 +438,18 @@ private struct SpecParser {
             return fallback
         }
         let line = mapping.mark?.line ?? top
-        let fields = fields(of: mapping, known: ["label", "checkout_url", "attribute", "product_link"], context: "buy_button")
+        let fields = fields(
+            of: mapping,
+            known: ["label", "checkout_url", "attribute", "product_link"],
+            context: "buy_button"
+        )
         let label = string(fields["label"], "label", required: false, parentLine: line) ?? .init("Buy", line: 0)
         if label.value.count > 20 {
-            error("button_label_too_long", line: label.line, "the button label is \(label.value.count) characters (at most 20)")
+            error(
+                "button_label_too_long",
+                line: label.line,
+                "the button label is \(label.value.count) characters (at most 20)"
+            )
         }
         let given = ["checkout_url", "attribute", "product_link"].filter { fields[$0] != nil }
         guard given.count == 1, let kind = given.first else {
@@ -380,10 +458,16 @@ private struct SpecParser {
         }
         switch kind {
         case "checkout_url":
-            let template = string(fields["checkout_url"], "checkout_url", required: true, parentLine: line) ?? .init("", line: line)
-            return BuyButtonSpec(label: label, destination: .init(.checkoutTemplate(template.value), line: template.line))
+            let template =
+                string(fields["checkout_url"], "checkout_url", required: true, parentLine: line)
+                ?? .init("", line: line)
+            return BuyButtonSpec(
+                label: label,
+                destination: .init(.checkoutTemplate(template.value), line: template.line)
+            )
         case "attribute":
-            let attribute = string(fields["attribute"], "attribute", required: true, parentLine: line) ?? .init("", line: line)
+            let attribute =
+                string(fields["attribute"], "attribute", required: true, parentLine: line) ?? .init("", line: line)
             return BuyButtonSpec(label: label, destination: .init(.attribute(attribute.value), line: attribute.line))
         default:
             let flag = string(fields["product_link"], "product_link", required: true, parentLine: line)
@@ -397,13 +481,25 @@ private struct SpecParser {
     // MARK: Budget, schedule, targeting, UTM
 
     mutating func budget(_ node: Node?, top: Int) -> BudgetSpec {
-        var budget = BudgetSpec(currency: .init("", line: 0), dailyMicros: .init(0, line: 0), totalMicros: .init(0, line: 0))
+        var budget = BudgetSpec(
+            currency: .init("", line: 0),
+            dailyMicros: .init(0, line: 0),
+            totalMicros: .init(0, line: 0)
+        )
         guard let mapping = node?.mapping else {
-            error(node == nil ? "missing_field" : "invalid_value", line: node?.mark?.line ?? top, "'budget' is required: currency, daily and total")
+            error(
+                node == nil ? "missing_field" : "invalid_value",
+                line: node?.mark?.line ?? top,
+                "'budget' is required: currency, daily and total"
+            )
             return budget
         }
         let line = mapping.mark?.line ?? top
-        let fields = fields(of: mapping, known: ["currency", "daily", "total", "daily_micros", "total_micros"], context: "budget")
+        let fields = fields(
+            of: mapping,
+            known: ["currency", "daily", "total", "daily_micros", "total_micros"],
+            context: "budget"
+        )
         if let currency = string(fields["currency"], "currency", required: true, parentLine: line) {
             budget.currency = .init(currency.value.uppercased(), line: currency.line)
             if !Currency.isKnown(budget.currency.value) {
@@ -412,8 +508,14 @@ private struct SpecParser {
         }
         budget.dailyMicros = amount(fields, "daily", line: line)
         budget.totalMicros = amount(fields, "total", line: line)
-        if budget.dailyMicros.value > 0, budget.totalMicros.value > 0, budget.dailyMicros.value > budget.totalMicros.value {
-            error("budget_inconsistent", line: budget.dailyMicros.line, "the daily budget is larger than the total budget")
+        if budget.dailyMicros.value > 0, budget.totalMicros.value > 0,
+            budget.dailyMicros.value > budget.totalMicros.value
+        {
+            error(
+                "budget_inconsistent",
+                line: budget.dailyMicros.line,
+                "the daily budget is larger than the total budget"
+            )
         }
         return budget
     }
@@ -453,7 +555,11 @@ private struct SpecParser {
     mutating func schedule(_ node: Node?, top: Int) -> ScheduleSpec {
         var schedule = ScheduleSpec(start: .init("", line: 0), end: .init("", line: 0))
         guard let mapping = node?.mapping else {
-            error(node == nil ? "missing_field" : "invalid_value", line: node?.mark?.line ?? top, "'schedule' is required: start and end")
+            error(
+                node == nil ? "missing_field" : "invalid_value",
+                line: node?.mark?.line ?? top,
+                "'schedule' is required: start and end"
+            )
             return schedule
         }
         let line = mapping.mark?.line ?? top
@@ -471,8 +577,12 @@ private struct SpecParser {
             if let instant = CampaignSpec.epochSeconds(iso8601: text.value) {
                 instants.append(instant)
             } else {
-                error("invalid_date", line: text.line, "'\(text.value)' is not an ISO 8601 date-time with an offset "
-                    + "(e.g. 2026-12-01T09:00:00+01:00)")
+                error(
+                    "invalid_date",
+                    line: text.line,
+                    "'\(text.value)' is not an ISO 8601 date-time with an offset "
+                        + "(e.g. 2026-12-01T09:00:00+01:00)"
+                )
             }
         }
         if instants.count == 2, instants[1] <= instants[0] {
@@ -484,13 +594,21 @@ private struct SpecParser {
     mutating func targeting(_ node: Node?, top: Int) -> TargetingSpec {
         var targeting = TargetingSpec(countries: [], languages: [], keywords: [])
         guard let mapping = node?.mapping else {
-            error(node == nil ? "missing_field" : "invalid_value", line: node?.mark?.line ?? top, "'targeting' is required: countries and languages")
+            error(
+                node == nil ? "missing_field" : "invalid_value",
+                line: node?.mark?.line ?? top,
+                "'targeting' is required: countries and languages"
+            )
             return targeting
         }
         let line = mapping.mark?.line ?? top
         let fields = fields(of: mapping, known: ["countries", "languages", "keywords"], context: "targeting")
-        targeting.countries = list(fields["countries"], "countries", parentLine: line).map { .init($0.value.uppercased(), line: $0.line) }
-        targeting.languages = list(fields["languages"], "languages", parentLine: line).map { .init($0.value.lowercased(), line: $0.line) }
+        targeting.countries = list(fields["countries"], "countries", parentLine: line).map {
+            .init($0.value.uppercased(), line: $0.line)
+        }
+        targeting.languages = list(fields["languages"], "languages", parentLine: line).map {
+            .init($0.value.lowercased(), line: $0.line)
+        }
         targeting.keywords = list(fields["keywords"], "keywords", parentLine: line)
         if targeting.countries.isEmpty {
             error("missing_field", line: line, "'targeting.countries' needs at least one country")
@@ -508,7 +626,11 @@ private struct SpecParser {
     }
 
     mutating func utm(_ node: Node?, campaignID: String, top: Int) -> UTMSpec {
-        var utm = UTMSpec(source: .init("x", line: 0), medium: .init("paid_social", line: 0), campaign: .init(campaignID, line: 0))
+        var utm = UTMSpec(
+            source: .init("x", line: 0),
+            medium: .init("paid_social", line: 0),
+            campaign: .init(campaignID, line: 0)
+        )
         guard let node else {
             return utm
         }
@@ -518,13 +640,22 @@ private struct SpecParser {
         }
         let line = mapping.mark?.line ?? top
         let fields = fields(of: mapping, known: ["source", "medium", "campaign"], context: "utm")
-        for (name, keyPath) in [("source", \UTMSpec.source), ("medium", \UTMSpec.medium), ("campaign", \UTMSpec.campaign)] {
+        for (name, keyPath) in [
+            ("source", \UTMSpec.source), ("medium", \UTMSpec.medium), ("campaign", \UTMSpec.campaign),
+        ] {
             if let value = string(fields[name], name, required: false, parentLine: line) {
-                let valid = !value.value.isEmpty && value.value.utf8.allSatisfy {
-                    (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E
-                }
+                let valid =
+                    !value.value.isEmpty
+                    && value.value.utf8.allSatisfy {
+                        (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F
+                            || $0 == 0x2E
+                    }
                 if !valid {
-                    error("invalid_utm", line: value.line, "utm \(name) '\(value.value)' must be lower-case letters, digits, '-', '_' or '.'")
+                    error(
+                        "invalid_utm",
+                        line: value.line,
+                        "utm \(name) '\(value.value)' must be lower-case letters, digits, '-', '_' or '.'"
+                    )
                 }
                 utm[keyPath: keyPath] = value
             }
@@ -536,7 +667,10 @@ private struct SpecParser {
 extension CampaignSpec {
     /// A URL-safe id from a name: ASCII letters and digits, lower-cased, other characters as '-'.
     public static func slug(_ name: String) -> String {
-        let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        let folded = name.folding(
+            options: [.diacriticInsensitive, .caseInsensitive],
+            locale: Locale(identifier: "en_US_POSIX")
+        )
         var slug = ""
         for scalar in folded.unicodeScalars {
             if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
@@ -567,7 +701,8 @@ extension CampaignSpec {
             }
             return value
         }
-        guard bytes.count >= 17, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54 || bytes[10] == 0x20, bytes[13] == 0x3A,
+        guard bytes.count >= 17, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54 || bytes[10] == 0x20,
+            bytes[13] == 0x3A,
             let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
             let hour = number(11..<13), let minute = number(14..<16),
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60

@@ -14,7 +14,8 @@ public struct CampaignSummary: Sendable, Hashable, Codable {
     public var createdAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, name, format, catalog, status, revision, digest, createdAt = "created_at"
+        case id, name, format, catalog, status, revision, digest
+        case createdAt = "created_at"
     }
 }
 
@@ -33,8 +34,14 @@ public struct CampaignRevision: Sendable, Hashable, Codable {
     public var reason: String
 
     enum CodingKeys: String, CodingKey {
-        case campaignID = "campaign_id", revision, specFile = "spec_file", specYAML = "spec", manifestJSON = "manifest"
-        case digest, createdAt = "created_at", author, reason
+        case campaignID = "campaign_id"
+        case revision
+        case specFile = "spec_file"
+        case specYAML = "spec"
+        case manifestJSON = "manifest"
+        case digest
+        case createdAt = "created_at"
+        case author, reason
     }
 
     /// The decoded manifest.
@@ -81,7 +88,10 @@ extension CampaignStore: CatalogReading {
     }
 
     public func catalogExists(_ name: String) throws -> Bool {
-        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM catalog WHERE name = ?)", arguments: [name]) ?? false }
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM catalog WHERE name = ?)", arguments: [name])
+                ?? false
+        }
     }
 
     public func selectProducts(catalog: String, selection: ProductSelection, limit: Int) throws -> [StoredProduct] {
@@ -114,7 +124,9 @@ extension CampaignStore: CatalogReading {
                 arguments += [maximum.value.currency, maximum.value.micros]
             }
             if !selection.availability.isEmpty {
-                conditions.append("p.availability IN (\(selection.availability.map { _ in "?" }.joined(separator: ", ")))")
+                conditions.append(
+                    "p.availability IN (\(selection.availability.map { _ in "?" }.joined(separator: ", ")))"
+                )
                 arguments += selection.availability.map(\.value.rawValue)
             }
             if let group = selection.itemGroupID {
@@ -132,14 +144,19 @@ extension CampaignStore: CatalogReading {
                 SELECT \(StoredProduct.columns) FROM product p JOIN catalog c ON c.id = p.catalog_id
                 WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT \(max(0, limit))
                 """
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(StoredProduct.init(row:))
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(
+                StoredProduct.init(row:)
+            )
         }
     }
 }
 
 extension CampaignStore {
     /// Parses and resolves a spec against the catalog and the workspace's verified domains.
-    public func validateCampaign(yaml: String, file: String) throws -> (manifest: CampaignManifest?, diagnostics: [CampaignDiagnostic]) {
+    public func validateCampaign(
+        yaml: String,
+        file: String
+    ) throws -> (manifest: CampaignManifest?, diagnostics: [CampaignDiagnostic]) {
         let (spec, parseDiagnostics) = CampaignSpec.parse(yaml: yaml, file: file)
         guard let spec else {
             return (nil, parseDiagnostics)
@@ -151,21 +168,39 @@ extension CampaignStore {
     }
 
     /// Creates a campaign from a spec: revision 1. Nothing is stored when the spec has errors.
-    public func createCampaign(yaml: String, file: String, author: String?) throws -> (CampaignRevision, [CampaignDiagnostic]) {
+    public func createCampaign(
+        yaml: String,
+        file: String,
+        author: String?
+    ) throws -> (CampaignRevision, [CampaignDiagnostic]) {
         let (manifest, diagnostics) = try validateCampaign(yaml: yaml, file: file)
         guard let manifest else {
             throw CampaignValidationFailure(diagnostics: diagnostics, file: file)
         }
         let revision = try write { db in
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM campaign WHERE id = ?)", arguments: [manifest.campaignID]) == true {
+            if try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM campaign WHERE id = ?)",
+                arguments: [manifest.campaignID]
+            ) == true {
                 throw CampaignError.alreadyExists(manifest.campaignID)
             }
             let now = Timestamp.string(context.now())
             try db.execute(
-                sql: "INSERT INTO campaign (id, name, catalog, format, status, created_at, created_by) VALUES (?, ?, ?, ?, 'draft', ?, ?)",
+                sql:
+                    "INSERT INTO campaign (id, name, catalog, format, status, created_at, created_by) VALUES (?, ?, ?, ?, 'draft', ?, ?)",
                 arguments: [manifest.campaignID, manifest.name, manifest.catalog, manifest.format, now, author]
             )
-            return try Self.insertRevision(db, number: 1, manifest: manifest, file: file, yaml: yaml, author: author, reason: "created", now: now)
+            return try Self.insertRevision(
+                db,
+                number: 1,
+                manifest: manifest,
+                file: file,
+                yaml: yaml,
+                author: author,
+                reason: "created",
+                now: now
+            )
         }
         return (revision, diagnostics)
     }
@@ -193,7 +228,12 @@ extension CampaignStore {
             return (nil, latest, diagnostics)
         }
         let revision = try write { db in
-            let current = try Int.fetchOne(db, sql: "SELECT max(revision) FROM campaign_revision WHERE campaign_id = ?", arguments: [id]) ?? 0
+            let current =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT max(revision) FROM campaign_revision WHERE campaign_id = ?",
+                    arguments: [id]
+                ) ?? 0
             return try Self.insertRevision(
                 db,
                 number: current + 1,
@@ -256,7 +296,13 @@ extension CampaignStore {
                     """
             ).map {
                 CampaignSummary(
-                    id: $0[0], name: $0[1], format: $0[2], catalog: $0[3], status: $0[4], revision: $0[5], digest: $0[6],
+                    id: $0[0],
+                    name: $0[1],
+                    format: $0[2],
+                    catalog: $0[3],
+                    status: $0[4],
+                    revision: $0[5],
+                    digest: $0[6],
                     createdAt: $0[7]
                 )
             }
@@ -269,10 +315,19 @@ extension CampaignStore {
             return try latestRevision(id)
         }
         return try read { db in
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM campaign WHERE id = ?)", arguments: [id]) == true else {
+            guard
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM campaign WHERE id = ?)", arguments: [id])
+                    == true
+            else {
                 throw CampaignError.unknownCampaign(id)
             }
-            guard let row = try Row.fetchOne(db, sql: Self.revisionSQL + " WHERE campaign_id = ? AND revision = ?", arguments: [id, revision]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: Self.revisionSQL + " WHERE campaign_id = ? AND revision = ?",
+                    arguments: [id, revision]
+                )
+            else {
                 throw CampaignError.unknownRevision(campaign: id, revision: revision)
             }
             return Self.revision(row)
@@ -282,7 +337,11 @@ extension CampaignStore {
     /// Every revision of a campaign, oldest first.
     public func campaignRevisions(_ id: String) throws -> [CampaignRevision] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: Self.revisionSQL + " WHERE campaign_id = ? ORDER BY revision", arguments: [id])
+            let rows = try Row.fetchAll(
+                db,
+                sql: Self.revisionSQL + " WHERE campaign_id = ? ORDER BY revision",
+                arguments: [id]
+            )
             guard !rows.isEmpty else {
                 throw CampaignError.unknownCampaign(id)
             }
@@ -292,7 +351,13 @@ extension CampaignStore {
 
     func latestRevision(_ id: String) throws -> CampaignRevision {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: Self.revisionSQL + " WHERE campaign_id = ? ORDER BY revision DESC LIMIT 1", arguments: [id]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: Self.revisionSQL + " WHERE campaign_id = ? ORDER BY revision DESC LIMIT 1",
+                    arguments: [id]
+                )
+            else {
                 throw CampaignError.unknownCampaign(id)
             }
             return Self.revision(row)
@@ -305,8 +370,15 @@ extension CampaignStore {
 
     private static func revision(_ row: Row) -> CampaignRevision {
         CampaignRevision(
-            campaignID: row[0], revision: row[1], specFile: row[2], specYAML: row[3], manifestJSON: row[4], digest: row[5],
-            createdAt: row[6], author: row[7], reason: row[8]
+            campaignID: row[0],
+            revision: row[1],
+            specFile: row[2],
+            specYAML: row[3],
+            manifestJSON: row[4],
+            digest: row[5],
+            createdAt: row[6],
+            author: row[7],
+            reason: row[8]
         )
     }
 }

@@ -24,7 +24,11 @@ enum TemplateVariables {
             "sale_price": product.salePriceMicros.map {
                 PriceFormatter.format(micros: $0, currency: product.currency, locale: locale)
             } ?? "",
-            "original_price": PriceFormatter.format(micros: product.priceMicros, currency: product.currency, locale: locale),
+            "original_price": PriceFormatter.format(
+                micros: product.priceMicros,
+                currency: product.currency,
+                locale: locale
+            ),
             "currency": product.currency,
             "link": UTMTagger.tag(product.link, spec: spec, productID: product.id),
             "availability": product.availability,
@@ -51,7 +55,8 @@ enum TemplateVariables {
         case "image_link": return product.imageLink
         default: break
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(product.attributesJSON.utf8)) as? [String: Any] else {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(product.attributesJSON.utf8)) as? [String: Any]
+        else {
             return nil
         }
         return object[name] as? String
@@ -101,7 +106,9 @@ enum TemplateVariables {
 /// Percent-encodes every variable rendered into a URL template (RFC 3986 unreserved characters stay).
 struct URLComponentContentType: MustacheContentType {
     func escapeText(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
+        var allowed = CharacterSet.alphanumerics.intersection(
+            CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128))
+        )
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
@@ -114,7 +121,10 @@ enum PriceFormatter {
         guard let amount = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
             return "\(text) \(currency)"
         }
-        let style = Decimal.FormatStyle.Currency(code: currency, locale: Locale(identifier: locale.replacingOccurrences(of: "-", with: "_")))
+        let style = Decimal.FormatStyle.Currency(
+            code: currency,
+            locale: Locale(identifier: locale.replacingOccurrences(of: "-", with: "_"))
+        )
         return amount.formatted(style)
     }
 }
@@ -132,7 +142,9 @@ enum UTMTagger {
         }
         var query: [String] = []
         if let mark = base.firstIndex(of: "?") {
-            query = base[base.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: true).map(String.init)
+            query = base[base.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: true).map(
+                String.init
+            )
             base = String(base[..<mark])
         }
         query.removeAll { $0.lowercased().hasPrefix("utm_") }

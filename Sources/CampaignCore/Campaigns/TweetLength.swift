@@ -50,8 +50,12 @@ public struct TweetTextConfiguration: Sendable, Hashable {
 
     /// Creates a configuration from its settings.
     public init(
-        maxWeightedTweetLength: Int, scale: Int, defaultWeight: Int, ranges: [WeightedRange],
-        transformedURLLength: Int, emojiParsingEnabled: Bool
+        maxWeightedTweetLength: Int,
+        scale: Int,
+        defaultWeight: Int,
+        ranges: [WeightedRange],
+        transformedURLLength: Int,
+        emojiParsingEnabled: Bool
     ) {
         self.maxWeightedTweetLength = maxWeightedTweetLength
         self.scale = scale
@@ -71,18 +75,33 @@ public struct TweetTextConfiguration: Sendable, Hashable {
 
     /// twitter-text v3 (`config/v3.json`), the current rules: 280 weighted characters, emoji counted once.
     public static let v3 = Self(
-        maxWeightedTweetLength: 280, scale: 100, defaultWeight: 200, ranges: latinAndPunctuationRanges,
-        transformedURLLength: 23, emojiParsingEnabled: true)
+        maxWeightedTweetLength: 280,
+        scale: 100,
+        defaultWeight: 200,
+        ranges: latinAndPunctuationRanges,
+        transformedURLLength: 23,
+        emojiParsingEnabled: true
+    )
 
     /// twitter-text v2 (`config/v2.json`): v3 without emoji parsing, each emoji scalar counted on its own.
     public static let v2 = Self(
-        maxWeightedTweetLength: 280, scale: 100, defaultWeight: 200, ranges: latinAndPunctuationRanges,
-        transformedURLLength: 23, emojiParsingEnabled: false)
+        maxWeightedTweetLength: 280,
+        scale: 100,
+        defaultWeight: 200,
+        ranges: latinAndPunctuationRanges,
+        transformedURLLength: 23,
+        emojiParsingEnabled: false
+    )
 
     /// twitter-text v1 (`config/v1.json`), the 140-character rules: every code point counts one.
     public static let v1 = Self(
-        maxWeightedTweetLength: 140, scale: 1, defaultWeight: 1, ranges: [], transformedURLLength: 23,
-        emojiParsingEnabled: false)
+        maxWeightedTweetLength: 140,
+        scale: 1,
+        defaultWeight: 1,
+        ranges: [],
+        transformedURLLength: 23,
+        emojiParsingEnabled: false
+    )
 
     /// The weight of one code point outside URLs and emoji sequences.
     func weight(of scalar: Unicode.Scalar) -> Int {
@@ -164,7 +183,8 @@ public enum TweetText {
             isValid: !hasInvalidCharacter && weighted > 0 && weighted <= limit,
             permillage: limit > 0 ? weighted * 1000 / limit : 0,
             displayRange: 0..<originalLength,
-            validRange: 0..<normalized.originalUTF16Offset(afterScalars: validEnd))
+            validRange: 0..<normalized.originalUTF16Offset(afterScalars: validEnd)
+        )
     }
 
     /// The weighted length of a tweet (URLs and emoji discounted), as twitter-text counts it.
@@ -186,7 +206,8 @@ public enum TweetText {
         return TweetURLScanner(scalars).urlRanges().map { range in
             TweetURLEntity(
                 url: String(String.UnicodeScalarView(scalars[range])),
-                range: utf16Offsets[range.lowerBound]..<utf16Offsets[range.upperBound])
+                range: utf16Offsets[range.lowerBound]..<utf16Offsets[range.upperBound]
+            )
         }
     }
 

@@ -266,8 +266,13 @@ struct TweetURLScanner {
             position = queryEnd
         }
         return RawMatch(
-            start: start, end: position, hasProtocol: hasProtocol, domain: domainStart..<domainEnd,
-            hasPath: hasPath, preceding: preceding)
+            start: start,
+            end: position,
+            hasProtocol: hasProtocol,
+            domain: domainStart..<domainEnd,
+            hasPath: hasPath,
+            preceding: preceding
+        )
     }
 
     /// The end of `https?://` (any case) at `index`.
@@ -313,7 +318,11 @@ struct TweetURLScanner {
     /// order in which a greedy `label*` followed by a TLD backtracks. Results are kept in `memo` (indexed from
     /// `offset`), as every label chain is the tail of the chain that starts one label earlier.
     private func resolveLabelChain(
-        from start: Int, memo: inout [Int], offset: Int, label: (Int) -> Label?, tld: (Int) -> Int?
+        from start: Int,
+        memo: inout [Int],
+        offset: Int,
+        label: (Int) -> Label?,
+        tld: (Int) -> Int?
     ) -> Int? {
         var chain: [(start: Int, label: Label)] = []
         var position = start
@@ -678,8 +687,9 @@ enum TweetURLValidator {
                 index += 3
                 continue
             }
-            guard isUnreserved(v) || isSubDelimiter(v) || v == 0x3A || v == 0x7C || v == 0x40
-                || extra.unicodeScalars.contains(part[index])
+            guard
+                isUnreserved(v) || isSubDelimiter(v) || v == 0x3A || v == 0x7C || v == 0x40
+                    || extra.unicodeScalars.contains(part[index])
             else { return false }
             index += 1
         }

@@ -25,7 +25,8 @@ public struct ProductDiff: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case productID = "product_id", change, fields
+        case productID = "product_id"
+        case change, fields
     }
 }
 

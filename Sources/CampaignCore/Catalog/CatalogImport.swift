@@ -138,9 +138,13 @@ public struct ImportReport: Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case importID = "import_id", catalog, source, sha256, format, profile
-        case dryRun = "dry_run", read, stored, added, changed, removed, unchanged, rejected, errors, warnings
-        case bytes, seconds, itemsPerSecond = "items_per_second", diagnostics
+        case importID = "import_id"
+        case catalog, source, sha256, format, profile
+        case dryRun = "dry_run"
+        case read, stored, added, changed, removed, unchanged, rejected, errors, warnings
+        case bytes, seconds
+        case itemsPerSecond = "items_per_second"
+        case diagnostics
         case omittedDiagnostics = "omitted_diagnostics"
     }
 
@@ -234,14 +238,31 @@ extension CampaignStore {
         let hasher = FileHasher()
         do {
             return try runImport(
-                path: path, displayName: displayName, options: options, hasher: hasher, report: report,
-                started: started, progress: progress
+                path: path,
+                displayName: displayName,
+                options: options,
+                hasher: hasher,
+                report: report,
+                started: started,
+                progress: progress
             )
         } catch let error as CatalogError {
-            try recordFailedImport(options: options, source: displayName, started: started, outcome: "refused", error: error)
+            try recordFailedImport(
+                options: options,
+                source: displayName,
+                started: started,
+                outcome: "refused",
+                error: error
+            )
             throw error
         } catch let error as FeedImportError {
-            try recordFailedImport(options: options, source: displayName, started: started, outcome: "failed", error: error)
+            try recordFailedImport(
+                options: options,
+                source: displayName,
+                started: started,
+                outcome: "failed",
+                error: error
+            )
             throw error
         }
     }
@@ -324,7 +345,11 @@ extension CampaignStore {
             return
         }
         try write { db in
-            let catalogID = try ImportSession.catalogID(named: options.catalog, in: db, createdAt: Timestamp.string(started))
+            let catalogID = try ImportSession.catalogID(
+                named: options.catalog,
+                in: db,
+                createdAt: Timestamp.string(started)
+            )
             try db.execute(
                 sql: """
                     INSERT INTO import_run (catalog_id, source_path, profile, started_at, finished_at, outcome, message)

@@ -12,8 +12,12 @@ public struct CatalogSummary: Sendable, Codable, Hashable {
     public var lastImportAt: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, createdAt = "created_at", activeProducts = "active_products"
-        case removedProducts = "removed_products", imports, lastImportID = "last_import_id"
+        case name
+        case createdAt = "created_at"
+        case activeProducts = "active_products"
+        case removedProducts = "removed_products"
+        case imports
+        case lastImportID = "last_import_id"
         case lastImportAt = "last_import_at"
     }
 }
@@ -46,11 +50,23 @@ public struct StoredProduct: Sendable, Codable, Hashable {
     public var rejectedImportID: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case id, catalog, status, title, link, imageLink = "image_link", priceMicros = "price_micros", currency
-        case salePriceMicros = "sale_price_micros", availability, availabilityDate = "availability_date", brand
-        case gtin, itemGroupID = "item_group_id", productType = "product_type", customLabels = "custom_labels"
-        case attributesJSON = "attributes", contentHash = "content_hash", addedImportID = "added_import_id"
-        case changedImportID = "changed_import_id", rejectedImportID = "rejected_import_id"
+        case id, catalog, status, title, link
+        case imageLink = "image_link"
+        case priceMicros = "price_micros"
+        case currency
+        case salePriceMicros = "sale_price_micros"
+        case availability
+        case availabilityDate = "availability_date"
+        case brand
+        case gtin
+        case itemGroupID = "item_group_id"
+        case productType = "product_type"
+        case customLabels = "custom_labels"
+        case attributesJSON = "attributes"
+        case contentHash = "content_hash"
+        case addedImportID = "added_import_id"
+        case changedImportID = "changed_import_id"
+        case rejectedImportID = "rejected_import_id"
     }
 
     static let columns = """
@@ -97,8 +113,13 @@ public struct ProductChange: Sendable, Codable, Hashable {
     public var beforeJSON: String?
 
     enum CodingKeys: String, CodingKey {
-        case importID = "import_id", importedAt = "imported_at", productID = "product_id", change
-        case beforeHash = "before_hash", afterHash = "after_hash", beforeJSON = "before"
+        case importID = "import_id"
+        case importedAt = "imported_at"
+        case productID = "product_id"
+        case change
+        case beforeHash = "before_hash"
+        case afterHash = "after_hash"
+        case beforeJSON = "before"
     }
 }
 
@@ -125,7 +146,9 @@ public struct ImportRun: Sendable, Codable, Hashable {
     public var message: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, catalog, source, sha256, profile, format, startedAt = "started_at", finishedAt = "finished_at"
+        case id, catalog, source, sha256, profile, format
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
         case outcome, bytes, read, added, changed, removed, unchanged, rejected, errors, warnings, message
     }
 }
@@ -253,10 +276,25 @@ extension CampaignStore {
                 arguments: arguments
             ).map {
                 ImportRun(
-                    id: $0[0], catalog: $0[1], source: $0[2], sha256: $0[3], profile: $0[4], format: $0[5],
-                    startedAt: $0[6], finishedAt: $0[7], outcome: $0[8], bytes: $0[9], read: $0[10], added: $0[11],
-                    changed: $0[12], removed: $0[13], unchanged: $0[14], rejected: $0[15], errors: $0[16],
-                    warnings: $0[17], message: $0[18]
+                    id: $0[0],
+                    catalog: $0[1],
+                    source: $0[2],
+                    sha256: $0[3],
+                    profile: $0[4],
+                    format: $0[5],
+                    startedAt: $0[6],
+                    finishedAt: $0[7],
+                    outcome: $0[8],
+                    bytes: $0[9],
+                    read: $0[10],
+                    added: $0[11],
+                    changed: $0[12],
+                    removed: $0[13],
+                    unchanged: $0[14],
+                    rejected: $0[15],
+                    errors: $0[16],
+                    warnings: $0[17],
+                    message: $0[18]
                 )
             }
         }
@@ -309,7 +347,12 @@ extension CampaignStore {
 
     /// The import's source path; throws when there is no such import.
     static func requireImport(_ id: Int64, _ db: Database) throws -> String {
-        guard let source = try String.fetchOne(db, sql: "SELECT source_path FROM import_run WHERE id = ?", arguments: [id])
+        guard
+            let source = try String.fetchOne(
+                db,
+                sql: "SELECT source_path FROM import_run WHERE id = ?",
+                arguments: [id]
+            )
         else {
             throw CatalogError.unknownImport(id)
         }

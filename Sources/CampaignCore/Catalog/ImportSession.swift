@@ -203,7 +203,10 @@ struct ImportSession {
             let firstID = try firstCopyID(key: key, line: Int(first.line)) ?? id
             switch first.action {
             case .added:
-                try db.execute(sql: "DELETE FROM product WHERE catalog_id = ? AND key = ?", arguments: [catalogID, key])
+                try db.execute(
+                    sql: "DELETE FROM product WHERE catalog_id = ? AND key = ?",
+                    arguments: [catalogID, key]
+                )
                 try deleteHistory(key)
                 report.added -= 1
             case .readded, .changed:
@@ -289,7 +292,9 @@ struct ImportSession {
                 of: activeBefore
             )
         }
-        let markRemoved = try db.makeStatement(sql: "UPDATE product SET status = 'removed', changed_import_id = ? WHERE id = ?")
+        let markRemoved = try db.makeStatement(
+            sql: "UPDATE product SET status = 'removed', changed_import_id = ? WHERE id = ?"
+        )
         for product in removed {
             try recordHistory(
                 key: product.key,
@@ -402,7 +407,10 @@ struct ImportSession {
             try db.execute(sql: "CREATE TEMP TABLE import_previous AS SELECT * FROM main.product WHERE 0")
             savedPrevious = true
         }
-        try db.execute(sql: "INSERT INTO temp.import_previous SELECT * FROM main.product WHERE id = ?", arguments: [rowID])
+        try db.execute(
+            sql: "INSERT INTO temp.import_previous SELECT * FROM main.product WHERE id = ?",
+            arguments: [rowID]
+        )
     }
 
     private func restorePrevious(_ key: String) throws {

@@ -141,8 +141,9 @@ public enum Confusables {
     private static func isLatinGreekCyrillicOnly(_ s: String) -> Bool {
         s.unicodeScalars.allSatisfy { scalar in
             if scalar.isASCII {
-                return scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || ".-_".unicodeScalars
-                    .contains(scalar)
+                return scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                    || ".-_".unicodeScalars
+                        .contains(scalar)
             }
             if (0x300...0x339).contains(scalar.value) { return true }
             return ["Latn", "Grek", "Cyrl"].contains(UnicodeScript.script(of: scalar))

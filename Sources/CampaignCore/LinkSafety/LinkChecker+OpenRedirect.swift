@@ -124,8 +124,10 @@ extension LinkChecker {
     static func parameters(_ text: String) -> [(name: String, value: String)] {
         text.split(whereSeparator: { $0 == "&" || $0 == ";" }).map { pair in
             guard let equals = pair.firstIndex(of: "=") else {
-                return (name: LinkURLParser.percentDecode(String(pair), plusAsSpace: true).lowercased(),
-                        value: String(pair))
+                return (
+                    name: LinkURLParser.percentDecode(String(pair), plusAsSpace: true).lowercased(),
+                    value: String(pair)
+                )
             }
             let name = LinkURLParser.percentDecode(String(pair[..<equals]), plusAsSpace: true).lowercased()
             return (name: name, value: String(pair[pair.index(after: equals)...]))
@@ -133,8 +135,12 @@ extension LinkChecker {
     }
 
     static func isRedirectName(_ name: String) -> Bool {
-        let normalised = String(name.lowercased().unicodeScalars.filter { $0.isASCII && $0.properties.isAlphabetic
-            || ("0"..."9").contains($0) })
+        let normalised = String(
+            name.lowercased().unicodeScalars.filter {
+                $0.isASCII && $0.properties.isAlphabetic
+                    || ("0"..."9").contains($0)
+            }
+        )
         return redirectParameterNames.contains(normalised)
     }
 

@@ -27,7 +27,11 @@ public struct CheckedLink: Hashable, Sendable {
 
     /// A checked link; normally made by `LinkChecker.check(_:)`.
     public init(
-        original: String, unicodeForm: String, asciiForm: String, host: String?, findings: [LinkFinding],
+        original: String,
+        unicodeForm: String,
+        asciiForm: String,
+        host: String?,
+        findings: [LinkFinding],
         passedChecks: [String]
     ) {
         self.original = original
@@ -70,8 +74,12 @@ public struct LinkChecker: Sendable {
             let unicode = IDNA.toUnicode(ascii)
             verified.append(
                 VerifiedDomain(
-                    ascii: ascii, unicode: unicode, labelCount: ascii.split(separator: ".").count,
-                    skeletons: Confusables.hostSkeletons(unicode)))
+                    ascii: ascii,
+                    unicode: unicode,
+                    labelCount: ascii.split(separator: ".").count,
+                    skeletons: Confusables.hostSkeletons(unicode)
+                )
+            )
         }
         self.verified = verified
         self.verifiedDomains = verified.map(\.ascii)
@@ -93,7 +101,11 @@ public struct LinkChecker: Sendable {
                 report.fail(.invisibleCharacter, "url contains invisible character \(IDNA.describe(scalar))")
             }
             return report.link(
-                original: url, unicodeForm: Self.visible(url), asciiForm: Self.asciiOnly(url), host: nil)
+                original: url,
+                unicodeForm: Self.visible(url),
+                asciiForm: Self.asciiOnly(url),
+                host: nil
+            )
         }
 
         if parts.scheme == "https" {
@@ -106,7 +118,8 @@ public struct LinkChecker: Sendable {
             report.fail(
                 .userinfo,
                 "url has userinfo '\(Self.visible(userinfo))@' before the host; the browser goes to "
-                    + "'\(Self.visible(parts.host))'")
+                    + "'\(Self.visible(parts.host))'"
+            )
         } else {
             report.pass("no userinfo")
         }
@@ -227,12 +240,14 @@ public struct LinkChecker: Sendable {
                 mixed = true
                 report.fail(
                     .mixedScript,
-                    "host label '\(label.ascii)' (\(label.unicode)) mixes \(Self.scriptNames(label.unicode)) scripts")
+                    "host label '\(label.ascii)' (\(label.unicode)) mixes \(Self.scriptNames(label.unicode)) scripts"
+                )
             } else if UnicodeScript.mixesDigitSystems(label.unicode) {
                 mixed = true
                 report.fail(
                     .mixedScript,
-                    "host label '\(label.ascii)' (\(label.unicode)) mixes digits of different numbering systems")
+                    "host label '\(label.ascii)' (\(label.unicode)) mixes digits of different numbering systems"
+                )
             }
         }
         if !mixed {
@@ -255,7 +270,8 @@ public struct LinkChecker: Sendable {
         case .disallowedCharacter(let scalar):
             report.fail(
                 .disallowedCharacter,
-                "host '\(host)' contains \(IDNA.describe(scalar)), which domain names do not allow")
+                "host '\(host)' contains \(IDNA.describe(scalar)), which domain names do not allow"
+            )
         case .leadingCombiningMark(let label):
             report.fail(.disallowedCharacter, "host label '\(label)' starts with a combining mark")
         case .empty:
@@ -268,7 +284,9 @@ public struct LinkChecker: Sendable {
             report.fail(.unparseable, "host '\(host)' is longer than 253 characters")
         case .hyphen(let label):
             report.fail(
-                .unparseable, "host label '\(label)' starts or ends with '-' or has '--' in third and fourth position")
+                .unparseable,
+                "host label '\(label)' starts or ends with '-' or has '--' in third and fourth position"
+            )
         case .invalidPunycode(let label):
             report.fail(.unparseable, "host label '\(label)' is not valid punycode")
         }
@@ -289,7 +307,8 @@ public struct LinkChecker: Sendable {
             if let scalar = decoded.unicodeScalars.first(where: Self.isHiddenFormatCharacter) {
                 report.fail(
                     .invisibleCharacter,
-                    "\(name) contains percent-encoded invisible character \(IDNA.describe(scalar))")
+                    "\(name) contains percent-encoded invisible character \(IDNA.describe(scalar))"
+                )
             }
         }
     }
@@ -419,7 +438,12 @@ private struct Report {
             return left == right ? lhs.offset < rhs.offset : left < right
         }.map(\.element)
         return CheckedLink(
-            original: original, unicodeForm: unicodeForm, asciiForm: asciiForm, host: host, findings: sorted,
-            passedChecks: passed)
+            original: original,
+            unicodeForm: unicodeForm,
+            asciiForm: asciiForm,
+            host: host,
+            findings: sorted,
+            passedChecks: passed
+        )
     }
 }

@@ -116,16 +116,25 @@ enum LinkURLParser {
         }
         return .success(
             LinkURLParts(
-                scheme: scheme, userinfo: userinfo, host: host, port: port, path: string(path), query: query,
-                fragment: fragment))
+                scheme: scheme,
+                userinfo: userinfo,
+                host: host,
+                port: port,
+                path: string(path),
+                query: query,
+                fragment: fragment
+            )
+        )
     }
 
     /// RFC 3986 scheme: a letter, then letters, digits, `+`, `-` or `.`.
     static func isScheme<C: Collection>(_ scalars: C) -> Bool where C.Element == Unicode.Scalar {
         guard let first = scalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
         return scalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+-.".unicodeScalars
-                .contains(scalar))
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                    || "+-.".unicodeScalars
+                        .contains(scalar))
         }
     }
 

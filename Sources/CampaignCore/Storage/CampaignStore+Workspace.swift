@@ -12,7 +12,10 @@ public struct Workspace: Sendable, Hashable, Codable {
     public var policyState: String
 
     enum CodingKeys: String, CodingKey {
-        case id, brand, createdAt = "created_at", policy, policyState = "policy_state"
+        case id, brand
+        case createdAt = "created_at"
+        case policy
+        case policyState = "policy_state"
     }
 }
 
@@ -58,9 +61,13 @@ extension CampaignStore {
             if let existing = try String.fetchOne(db, sql: "SELECT brand FROM workspace") {
                 throw WorkspaceError.alreadyInitialized(brand: existing)
             }
-            try db.execute(sql: "INSERT INTO workspace (id, brand, created_at) VALUES (?, ?, ?)", arguments: [id, brand, now])
             try db.execute(
-                sql: "INSERT INTO policy_version (version, document, digest, state, created_at) VALUES (1, ?, ?, 'setup', ?)",
+                sql: "INSERT INTO workspace (id, brand, created_at) VALUES (?, ?, ?)",
+                arguments: [id, brand, now]
+            )
+            try db.execute(
+                sql:
+                    "INSERT INTO policy_version (version, document, digest, state, created_at) VALUES (1, ?, ?, 'setup', ?)",
                 arguments: [document.canonicalString, document.sha256Hex, now]
             )
             return Workspace(id: id, brand: brand, createdAt: now, policy: policy, policyState: "setup")

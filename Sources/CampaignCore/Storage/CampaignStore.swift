@@ -55,7 +55,11 @@ public struct CampaignStore: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         do {
-            return try CampaignStore(DatabaseQueue(configuration: configuration), context: context, location: ":memory:")
+            return try CampaignStore(
+                DatabaseQueue(configuration: configuration),
+                context: context,
+                location: ":memory:"
+            )
         } catch let error as DatabaseError {
             throw StoreError(wrapping: error)
         }

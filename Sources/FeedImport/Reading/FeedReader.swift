@@ -396,7 +396,8 @@ final class SAXState {
             recordAttributes = format == .yml ? readAttributes(attributeCount, attributes) : []
             return
         }
-        if depth == recordDepth, format == .yml, name == "category", outerPath == ["yml_catalog", "shop", "categories"] {
+        if depth == recordDepth, format == .yml, name == "category", outerPath == ["yml_catalog", "shop", "categories"]
+        {
             let attributes = readAttributes(attributeCount, attributes)
             categoryID = attributes.first { $0.name == "id" }?.value
             categoryParent = attributes.first { $0.name == "parentId" }?.value
@@ -505,8 +506,14 @@ final class SAXState {
         guard let format else {
             return
         }
-        let recordFields = format == .yml ? YMLMapping.map(fields, offerAttributes: recordAttributes,
-            line: recordLine, categoryPath: categoryPath(for:)) : fields
+        let recordFields =
+            format == .yml
+            ? YMLMapping.map(
+                fields,
+                offerAttributes: recordAttributes,
+                line: recordLine,
+                categoryPath: categoryPath(for:)
+            ) : fields
         records.append(FeedRecord(format: format, line: recordLine, fields: recordFields))
         fields.removeAll(keepingCapacity: true)
     }

@@ -44,10 +44,16 @@ enum YMLMapping {
         let withCurrency = { (value: String) in currency.map { "\(trimmed(value)) \($0)" } ?? trimmed(value) }
         if let price {
             if let oldPrice, isGreater(oldPrice.value, than: price.value) {
-                result.append(FeedField(name: "price", origin: .yml, value: withCurrency(oldPrice.value), line: oldPrice.line))
-                result.append(FeedField(name: "sale_price", origin: .yml, value: withCurrency(price.value), line: price.line))
+                result.append(
+                    FeedField(name: "price", origin: .yml, value: withCurrency(oldPrice.value), line: oldPrice.line)
+                )
+                result.append(
+                    FeedField(name: "sale_price", origin: .yml, value: withCurrency(price.value), line: price.line)
+                )
             } else {
-                result.append(FeedField(name: "price", origin: .yml, value: withCurrency(price.value), line: price.line))
+                result.append(
+                    FeedField(name: "price", origin: .yml, value: withCurrency(price.value), line: price.line)
+                )
             }
         }
         var hasName = false

@@ -43,8 +43,10 @@ extension CampaignCtl.Campaign {
             guard let manifest else {
                 throw CampaignValidationFailure(diagnostics: diagnostics, file: spec)
             }
-            Output.line("\(spec): valid: campaign '\(manifest.campaignID)', \(manifest.format), \(manifest.cards.count) card(s), "
-                + "text \(manifest.tweet.weightedLength)/280, digest \(try manifest.digest())")
+            Output.line(
+                "\(spec): valid: campaign '\(manifest.campaignID)', \(manifest.format), \(manifest.cards.count) card(s), "
+                    + "text \(manifest.tweet.weightedLength)/280, digest \(try manifest.digest())"
+            )
         }
     }
 
@@ -56,16 +58,23 @@ extension CampaignCtl.Campaign {
         @Option(help: "The campaign spec (YAML).") var spec: String
 
         func run() throws {
-            let (revision, diagnostics) = try global.openStore().createCampaign(yaml: readSpec(spec), file: spec, author: identity.name)
+            let (revision, diagnostics) = try global.openStore().createCampaign(
+                yaml: readSpec(spec),
+                file: spec,
+                author: identity.name
+            )
             printDiagnostics(diagnostics)
-            Output.line("created campaign '\(revision.campaignID)' revision \(revision.revision), digest \(revision.digest)")
+            Output.line(
+                "created campaign '\(revision.campaignID)' revision \(revision.revision), digest \(revision.digest)"
+            )
         }
     }
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Re-resolve a campaign from a new spec, or from its spec against the current catalog.",
-            discussion: "A new revision is stored only when what would go live changed; every earlier approval is then void."
+            discussion:
+                "A new revision is stored only when what would go live changed; every earlier approval is then void."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -78,9 +87,13 @@ extension CampaignCtl.Campaign {
             let result = try global.openStore().updateCampaign(id: id, yaml: yaml, file: spec, author: identity.name)
             printDiagnostics(result.diagnostics)
             if let revision = result.revision {
-                Output.line("campaign '\(id)': new revision \(revision.revision) (\(revision.reason)), digest \(revision.digest)")
+                Output.line(
+                    "campaign '\(id)': new revision \(revision.revision) (\(revision.reason)), digest \(revision.digest)"
+                )
             } else {
-                Output.line("campaign '\(id)': no change, revision \(result.latest.revision) stays (digest \(result.latest.digest))")
+                Output.line(
+                    "campaign '\(id)': no change, revision \(result.latest.revision) stays (digest \(result.latest.digest))"
+                )
             }
         }
     }
@@ -98,7 +111,9 @@ extension CampaignCtl.Campaign {
                 return
             }
             for campaign in campaigns {
-                Output.line("\(campaign.id)\t\(campaign.status)\t\(campaign.format)\trev \(campaign.revision)\t\(campaign.digest.prefix(16))…\t\(campaign.name)")
+                Output.line(
+                    "\(campaign.id)\t\(campaign.status)\t\(campaign.format)\trev \(campaign.revision)\t\(campaign.digest.prefix(16))…\t\(campaign.name)"
+                )
             }
         }
     }
@@ -120,7 +135,8 @@ extension CampaignCtl.Campaign {
             var manifest: CampaignManifest
 
             enum CodingKeys: String, CodingKey {
-                case campaignID = "campaign_id", revision, digest, reason, author, manifest
+                case campaignID = "campaign_id"
+                case revision, digest, reason, author, manifest
             }
         }
 
@@ -128,8 +144,16 @@ extension CampaignCtl.Campaign {
             let stored = try global.openStore().campaignRevision(id, revision: revision)
             let manifest = try stored.manifest()
             if json {
-                try Output.json(Shown(campaignID: id, revision: stored.revision, digest: stored.digest, reason: stored.reason,
-                    author: stored.author, manifest: manifest))
+                try Output.json(
+                    Shown(
+                        campaignID: id,
+                        revision: stored.revision,
+                        digest: stored.digest,
+                        reason: stored.reason,
+                        author: stored.author,
+                        manifest: manifest
+                    )
+                )
                 return
             }
             Output.line("campaign '\(id)' revision \(stored.revision) (\(stored.reason)) — \(manifest.name)")
@@ -145,11 +169,16 @@ extension CampaignCtl.Campaign {
                 }
             }
             let budget = manifest.budget
-            Output.line("budget: \(Money.decimalString(micros: budget.dailyMicros, currency: budget.currency)) \(budget.currency)/day, "
-                + "\(Money.decimalString(micros: budget.totalMicros, currency: budget.currency)) \(budget.currency) in all")
+            Output.line(
+                "budget: \(Money.decimalString(micros: budget.dailyMicros, currency: budget.currency)) \(budget.currency)/day, "
+                    + "\(Money.decimalString(micros: budget.totalMicros, currency: budget.currency)) \(budget.currency) in all"
+            )
             Output.line("schedule: \(manifest.schedule.start) → \(manifest.schedule.end)")
-            Output.line("targeting: \(manifest.targeting.countries.joined(separator: ",")) / \(manifest.targeting.languages.joined(separator: ","))"
-                + (manifest.targeting.keywords.isEmpty ? "" : " / \(manifest.targeting.keywords.joined(separator: ", "))"))
+            Output.line(
+                "targeting: \(manifest.targeting.countries.joined(separator: ",")) / \(manifest.targeting.languages.joined(separator: ","))"
+                    + (manifest.targeting.keywords.isEmpty
+                        ? "" : " / \(manifest.targeting.keywords.joined(separator: ", "))")
+            )
         }
     }
 
@@ -171,7 +200,9 @@ extension CampaignCtl.Campaign {
     }
 
     struct Preview: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a self-contained HTML preview of the promoted post.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write a self-contained HTML preview of the promoted post."
+        )
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The campaign id.") var id: String
@@ -181,8 +212,12 @@ extension CampaignCtl.Campaign {
         func run() throws {
             let store = try global.openStore()
             let stored = try store.campaignRevision(id, revision: revision)
-            let page = CampaignPreview.html(manifest: try stored.manifest(), digest: stored.digest, revision: stored.revision,
-                brand: try store.workspace().brand)
+            let page = CampaignPreview.html(
+                manifest: try stored.manifest(),
+                digest: stored.digest,
+                revision: stored.revision,
+                brand: try store.workspace().brand
+            )
             do {
                 try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
             } catch {

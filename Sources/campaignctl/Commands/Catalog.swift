@@ -27,7 +27,8 @@ extension CampaignCtl.Catalog {
                 return
             }
             for catalog in catalogs {
-                let last = catalog.lastImportID.map { "last import #\($0) at \(catalog.lastImportAt ?? "?")" } ?? "no import"
+                let last =
+                    catalog.lastImportID.map { "last import #\($0) at \(catalog.lastImportAt ?? "?")" } ?? "no import"
                 Output.line(
                     "\(catalog.name): \(Output.grouped(catalog.activeProducts)) products "
                         + "(\(Output.grouped(catalog.removedProducts)) removed), \(catalog.imports) imports, \(last)"
@@ -52,10 +53,12 @@ extension CampaignCtl.Catalog {
                 return
             }
             for product in products {
-                var price = "\(Money.decimalString(micros: product.priceMicros, currency: product.currency)) "
+                var price =
+                    "\(Money.decimalString(micros: product.priceMicros, currency: product.currency)) "
                     + product.currency
                 if let sale = product.salePriceMicros {
-                    price = "\(Money.decimalString(micros: sale, currency: product.currency)) \(product.currency) "
+                    price =
+                        "\(Money.decimalString(micros: sale, currency: product.currency)) \(product.currency) "
                         + "(was \(price))"
                 }
                 var flags = product.status == "removed" ? " [removed]" : ""
@@ -90,9 +93,13 @@ extension CampaignCtl.Catalog {
             }
             Output.line("\(product.id) (catalog '\(product.catalog)', \(product.status))")
             Output.line("  title:        \(product.title)")
-            Output.line("  price:        \(Money.decimalString(micros: product.priceMicros, currency: product.currency)) \(product.currency)")
+            Output.line(
+                "  price:        \(Money.decimalString(micros: product.priceMicros, currency: product.currency)) \(product.currency)"
+            )
             if let sale = product.salePriceMicros {
-                Output.line("  sale price:   \(Money.decimalString(micros: sale, currency: product.currency)) \(product.currency)")
+                Output.line(
+                    "  sale price:   \(Money.decimalString(micros: sale, currency: product.currency)) \(product.currency)"
+                )
             }
             Output.line("  availability: \(product.availability)")
             Output.line("  link:         \(product.link)")
@@ -163,7 +170,8 @@ extension CampaignCtl.Catalog {
             for run in runs {
                 var line = "#\(run.id) \(run.finishedAt) \(run.catalog) \(run.outcome) \(run.source)"
                 if run.outcome == "committed" {
-                    line += ": read \(run.read), added \(run.added), changed \(run.changed), removed \(run.removed), "
+                    line +=
+                        ": read \(run.read), added \(run.added), changed \(run.changed), removed \(run.removed), "
                         + "unchanged \(run.unchanged), rejected \(run.rejected)"
                 } else if let message = run.message {
                     line += ": \(message)"

@@ -106,7 +106,9 @@ extension CampaignCtl {
         static func printDiff(_ diff: [ProductDiff]) {
             guard !diff.isEmpty, diff.count <= 200 else {
                 if diff.count > 200 {
-                    Output.line("  \(Output.grouped(diff.count)) products changed (campaignctl catalog history shows them)")
+                    Output.line(
+                        "  \(Output.grouped(diff.count)) products changed (campaignctl catalog history shows them)"
+                    )
                 }
                 return
             }

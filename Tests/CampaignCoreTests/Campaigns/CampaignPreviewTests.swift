@@ -1,7 +1,8 @@
-@testable import CampaignCore
 import Foundation
 import TestSupport
 import Testing
+
+@testable import CampaignCore
 
 // MARK: - Hand-made manifests
 
@@ -17,7 +18,11 @@ private enum PreviewFixture {
         ]
     }
 
-    static func link(_ ascii: String, unicode: String? = nil, domain: String = "maison-lumiere.example")
+    static func link(
+        _ ascii: String,
+        unicode: String? = nil,
+        domain: String = "maison-lumiere.example"
+    )
         -> CampaignManifest.Link
     {
         CampaignManifest.Link(ascii: ascii, unicode: unicode ?? ascii, checks: checks(domain))
@@ -37,24 +42,57 @@ private enum PreviewFixture {
     }
 
     static let products = [
-        Product(id: "ML-LAMP-LIN", headline: "Lampe Lin, hand-woven linen shade", price: 45_000_000,
-            sale: 34_000_000, display: "34,00 €", original: "45,00 €"),
-        Product(id: "ML-VASE-GRES", headline: "Vase Grès, stoneware, 24 cm", price: 29_000_000, sale: nil,
-            display: "29,00 €", original: nil),
-        Product(id: "ML-CANDLE-FIGUE", headline: "Bougie Figue, 60 hours", price: 22_000_000, sale: 18_000_000,
-            display: "18,00 €", original: "22,00 €"),
-        Product(id: "ML-THROW-LAINE", headline: "Plaid Laine, merino throw", price: 89_000_000, sale: nil,
-            display: "89,00 €", original: nil),
+        Product(
+            id: "ML-LAMP-LIN",
+            headline: "Lampe Lin, hand-woven linen shade",
+            price: 45_000_000,
+            sale: 34_000_000,
+            display: "34,00 €",
+            original: "45,00 €"
+        ),
+        Product(
+            id: "ML-VASE-GRES",
+            headline: "Vase Grès, stoneware, 24 cm",
+            price: 29_000_000,
+            sale: nil,
+            display: "29,00 €",
+            original: nil
+        ),
+        Product(
+            id: "ML-CANDLE-FIGUE",
+            headline: "Bougie Figue, 60 hours",
+            price: 22_000_000,
+            sale: 18_000_000,
+            display: "18,00 €",
+            original: "22,00 €"
+        ),
+        Product(
+            id: "ML-THROW-LAINE",
+            headline: "Plaid Laine, merino throw",
+            price: 89_000_000,
+            sale: nil,
+            display: "89,00 €",
+            original: nil
+        ),
     ]
 
-    static func card(_ product: Product, position: Int, role: String, aspect: String, idn: Bool = false)
+    static func card(
+        _ product: Product,
+        position: Int,
+        role: String,
+        aspect: String,
+        idn: Bool = false
+    )
         -> CampaignManifest.Card
     {
         let path = "/p/\(product.id.lowercased())?\(utm(product.id))"
         let destination =
             idn
-            ? link("https://xn--maison-lumire-6gb.example" + path, unicode: "https://maison-lumière.example" + path,
-                domain: "maison-lumière.example")
+            ? link(
+                "https://xn--maison-lumire-6gb.example" + path,
+                unicode: "https://maison-lumière.example" + path,
+                domain: "maison-lumière.example"
+            )
             : link("https://shop.maison-lumiere.example" + path)
         let image = "https://cdn.maison-lumiere.example/img/\(product.id.lowercased()).jpg"
         return CampaignManifest.Card(
@@ -79,7 +117,12 @@ private enum PreviewFixture {
         )
     }
 
-    static func manifest(format: String, cards: [CampaignManifest.Card], text: String, links: [CampaignManifest.Link])
+    static func manifest(
+        format: String,
+        cards: [CampaignManifest.Card],
+        text: String,
+        links: [CampaignManifest.Link]
+    )
         -> CampaignManifest
     {
         CampaignManifest(
@@ -93,10 +136,16 @@ private enum PreviewFixture {
             cards: cards,
             budget: CampaignManifest.Budget(currency: "EUR", dailyMicros: 50_000_000, totalMicros: 1_500_000_000),
             schedule: CampaignManifest.Schedule(
-                start: "2025-06-01T09:00:00+02:00", end: "2025-06-30T23:59:00+02:00",
-                startEpoch: 1_748_761_200, endEpoch: 1_751_320_740),
+                start: "2025-06-01T09:00:00+02:00",
+                end: "2025-06-30T23:59:00+02:00",
+                startEpoch: 1_748_761_200,
+                endEpoch: 1_751_320_740
+            ),
             targeting: CampaignManifest.Targeting(
-                countries: ["BE", "FR"], languages: ["en", "fr"], keywords: ["home decor", "linen"]),
+                countries: ["BE", "FR"],
+                languages: ["en", "fr"],
+                keywords: ["home decor", "linen"]
+            ),
             utm: CampaignManifest.UTM(source: "x", medium: "paid_social", campaign: "summer-lights")
         )
     }
@@ -245,9 +294,15 @@ private enum PreviewFixture {
     @Test func onlyHttpsURLsBecomeLinksOrImageSources() {
         var manifest = PreviewFixture.productCard
         manifest.cards[0].buyButton.destination = CampaignManifest.Link(
-            ascii: "javascript:alert(1)", unicode: "javascript:alert(1)", checks: [])
+            ascii: "javascript:alert(1)",
+            unicode: "javascript:alert(1)",
+            checks: []
+        )
         manifest.cards[0].image = CampaignManifest.Link(
-            ascii: "http://cdn.example/a.jpg", unicode: "http://cdn.example/a.jpg", checks: [])
+            ascii: "http://cdn.example/a.jpg",
+            unicode: "http://cdn.example/a.jpg",
+            checks: []
+        )
         manifest.tweet.links = [
             CampaignManifest.Link(ascii: "https://a.example/\" onmouseover=\"x", unicode: "x", checks: [])
         ]

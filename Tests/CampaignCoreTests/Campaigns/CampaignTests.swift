@@ -48,7 +48,9 @@ func sampleSpec(_ name: String) throws -> String {
     }
 
     @Test func theBuyDestinationGetsDeterministicUTMParameters() throws {
-        let manifest = try #require(try store.validateCampaign(yaml: sampleSpec("bougies-hiver"), file: "b.yml").manifest)
+        let manifest = try #require(
+            try store.validateCampaign(yaml: sampleSpec("bougies-hiver"), file: "b.yml").manifest
+        )
         #expect(manifest.cards.map(\.product.id) == ["ML-BOU-FIG-180", "ML-BOU-COF-HIV", "ML-BOU-FEU-400"])
         #expect(
             manifest.cards[0].buyButton.destination.ascii
@@ -59,7 +61,9 @@ func sampleSpec(_ name: String) throws -> String {
     }
 
     @Test func aCollectionPutsItsHeroFirst() throws {
-        let manifest = try #require(try store.validateCampaign(yaml: sampleSpec("linge-de-lit"), file: "l.yml").manifest)
+        let manifest = try #require(
+            try store.validateCampaign(yaml: sampleSpec("linge-de-lit"), file: "l.yml").manifest
+        )
         #expect(manifest.cards.map(\.role) == ["hero", "thumbnail", "thumbnail", "thumbnail"])
         #expect(manifest.cards.first?.product.id == "ML-LIN-DUV-140-NAT")
         #expect(manifest.cards.allSatisfy { $0.imageAspect == "1.91:1" })
@@ -70,7 +74,10 @@ func sampleSpec(_ name: String) throws -> String {
         #expect(manifest == nil)
         #expect(
             Set(diagnostics.map(\.code))
-                == ["product_out_of_stock", "link_domain_not_verified", "link_userinfo", "unknown_template_variable", "text_too_long"]
+                == [
+                    "product_out_of_stock", "link_domain_not_verified", "link_userinfo", "unknown_template_variable",
+                    "text_too_long",
+                ]
         )
         let text = try #require(diagnostics.first { $0.code == "text_too_long" })
         #expect(text.productID == "ML-COU-LIN-45-TER")
@@ -110,7 +117,9 @@ func sampleSpec(_ name: String) throws -> String {
     }
 
     @Test func aHeadlineOverSeventyCharactersIsRefused() throws {
-        let yaml = try spec(replacing: ["headline": "\"{{title}} — offre spéciale de la saison d'hiver, quantités limitées\""])
+        let yaml = try spec(replacing: [
+            "headline": "\"{{title}} — offre spéciale de la saison d'hiver, quantités limitées\""
+        ])
         #expect(try codes(yaml) == ["headline_too_long"])
     }
 
@@ -188,7 +197,11 @@ func sampleSpec(_ name: String) throws -> String {
     @Test func aPriceChangeInTheNextFeedYieldsANewRevisionAndDigest() throws {
         let folder = try TemporaryDirectory()
         let store = try sampleStore(folder)
-        let (first, _) = try store.createCampaign(yaml: sampleSpec("coussin-terracotta"), file: "c.yml", author: "alice")
+        let (first, _) = try store.createCampaign(
+            yaml: sampleSpec("coussin-terracotta"),
+            file: "c.yml",
+            author: "alice"
+        )
         let unchanged = try store.updateCampaign(id: "coussin-terracotta", yaml: nil, file: nil, author: "alice")
         #expect(unchanged.revision == nil)
         _ = try store.importFeed(
@@ -201,8 +214,16 @@ func sampleSpec(_ name: String) throws -> String {
         #expect(second.reason == "catalog changed")
         #expect(second.digest != first.digest)
         let diff = try store.campaignDiff("coussin-terracotta")
-        #expect(diff.changes.contains(ManifestChange(path: "cards[0].product.price_micros", before: "39000000", after: "34000000")))
-        #expect(diff.changes.contains(ManifestChange(path: "cards[0].price_display", before: "39,00\u{00A0}€", after: "34,00\u{00A0}€")))
+        #expect(
+            diff.changes.contains(
+                ManifestChange(path: "cards[0].product.price_micros", before: "39000000", after: "34000000")
+            )
+        )
+        #expect(
+            diff.changes.contains(
+                ManifestChange(path: "cards[0].price_display", before: "39,00\u{00A0}€", after: "34,00\u{00A0}€")
+            )
+        )
         #expect(try store.campaignRevisions("coussin-terracotta").map(\.revision) == [1, 2])
     }
 
@@ -241,7 +262,9 @@ func sampleSpec(_ name: String) throws -> String {
                 of: "\"https://checkout.maison-lumiere.fr/panier?ajout={{id}}\"",
                 with: "\"\(url)\""
             )
-            let errors = try store.validateCampaign(yaml: yaml, file: "b.yml").diagnostics.filter { $0.severity == .error }
+            let errors = try store.validateCampaign(yaml: yaml, file: "b.yml").diagnostics.filter {
+                $0.severity == .error
+            }
             #expect(errors.contains { $0.code == code }, "\(url): \(errors.map(\.code))")
         }
     }

@@ -110,21 +110,24 @@ struct TweetTextConformanceTests {
     /// `WeightedTweetsCounterTest` runs with config v2 (v3 without emoji parsing), as in twitter-text's runners.
     @Test(
         "WeightedTweetsCounterTest matches twitter-text with config v2",
-        arguments: TwitterTextConformance.groups?.weightedTweets ?? [])
+        arguments: TwitterTextConformance.groups?.weightedTweets ?? []
+    )
     func weightedTweetsV2(_ testCase: TwitterTextWeightedCase) {
         check(testCase, configuration: .v2)
     }
 
     @Test(
         "WeightedTweetsWithDiscountedEmojiCounterTest matches twitter-text with config v3",
-        arguments: TwitterTextConformance.groups?.weightedTweetsWithDiscountedEmoji ?? [])
+        arguments: TwitterTextConformance.groups?.weightedTweetsWithDiscountedEmoji ?? []
+    )
     func weightedTweetsV3(_ testCase: TwitterTextWeightedCase) {
         check(testCase, configuration: .v3)
     }
 
     @Test(
         "UnicodeDirectionalMarkerCounterTest matches twitter-text with the default config v3",
-        arguments: TwitterTextConformance.groups?.unicodeDirectionalMarkers ?? [])
+        arguments: TwitterTextConformance.groups?.unicodeDirectionalMarkers ?? []
+    )
     func directionalMarkers(_ testCase: TwitterTextWeightedCase) {
         check(testCase, configuration: .v3)
     }
@@ -136,7 +139,8 @@ struct TweetTextConformanceTests {
 
     @Test(
         "urls_without_protocol validity matches isValidUrl without a required protocol",
-        arguments: TwitterTextConformance.groups?.urlsWithoutProtocol ?? [])
+        arguments: TwitterTextConformance.groups?.urlsWithoutProtocol ?? []
+    )
     func urlWithoutProtocolValidity(_ testCase: TwitterTextBooleanCase) {
         let valid = TweetText.isValidURL(testCase.text, unicodeDomains: true, requireProtocol: false)
         #expect(valid == testCase.expected, "case: \(testCase.description)")
@@ -146,7 +150,8 @@ struct TweetTextConformanceTests {
     /// twitter-text checks it with the legacy length rules, which are config v1.
     @Test(
         "tweets validity matches twitter-text's legacy 140-character rules (config v1)",
-        arguments: TwitterTextConformance.groups?.tweets ?? [])
+        arguments: TwitterTextConformance.groups?.tweets ?? []
+    )
     func legacyTweetValidity(_ testCase: TwitterTextBooleanCase) {
         let valid = TweetText.parse(testCase.text, configuration: .v1).isValid
         #expect(valid == testCase.expected, "case: \(testCase.description)")

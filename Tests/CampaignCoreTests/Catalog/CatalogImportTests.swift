@@ -115,7 +115,14 @@ import Testing
     @Test func anImportRemovingMoreThanHalfTheCatalogIsRefusedAndChangesNothing() throws {
         _ = try importFeed(FeedBuilder(count: 10))
         let before = try snapshot()
-        #expect(throws: CatalogError.massRemovalRefused(catalog: "shop", source: folder.path("cut.xml"), removing: 6, of: 10)) {
+        #expect(
+            throws: CatalogError.massRemovalRefused(
+                catalog: "shop",
+                source: folder.path("cut.xml"),
+                removing: 6,
+                of: 10
+            )
+        ) {
             _ = try importFeed(FeedBuilder(count: 4), name: "cut.xml")
         }
         #expect(try snapshot() == before)

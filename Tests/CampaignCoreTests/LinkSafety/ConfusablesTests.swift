@@ -15,7 +15,8 @@ struct ConfusablesTests {
         arguments: [
             ("paypa1", "paypal"), ("bıgshop", "bigshop"), ("m", "rn"), ("apple.com", "apple.corn"), ("0", "O"),
             ("аpple", "apple"), ("аррӏе", "appie"), ("ǉ", "lj"), ("ℓ", "l"), ("𝐚", "a"), ("Ι", "l"),
-        ])
+        ]
+    )
     func skeletonsFollowTheData(input: String, expected: String) {
         #expect(Confusables.skeleton(input) == expected)
     }
@@ -26,7 +27,8 @@ struct ConfusablesTests {
             ("аpple.com", "apple.com", true), ("paypa1.com", "paypal.com", true), ("bıgshop.fr", "bigshop.fr", true),
             ("rnaison-lumiere.fr", "maison-lumiere.fr", true), ("apple.com", "apply.com", false),
             ("maison-lumiere.fr", "maison-lumière.fr", false),
-        ])
+        ]
+    )
     func confusablePairs(a: String, b: String, confusable: Bool) {
         #expect(Confusables.areConfusable(a, b) == confusable)
     }
@@ -38,7 +40,9 @@ struct ConfusablesTests {
         #expect(!Confusables.hostSkeletons("аррӏе.com").isDisjoint(with: Confusables.hostSkeletons("apple.com")))
         #expect(
             !Confusables.hostSkeletons("maison-lumière.fr").isDisjoint(
-                with: Confusables.hostSkeletons("maison-lumiere.fr")))
+                with: Confusables.hostSkeletons("maison-lumiere.fr")
+            )
+        )
         #expect(Confusables.hostSkeletons("pineapple.com").isDisjoint(with: Confusables.hostSkeletons("apple.com")))
     }
 
@@ -49,7 +53,8 @@ struct ConfusablesTests {
             ("ア", "Kana"), ("あ", "Hira"), ("新", "Hani"), ("한", "Hang"), ("ㄅ", "Bopo"), ("ש", "Hebr"),
             ("ب", "Arab"), ("ก", "Thai"), ("क", "Deva"), ("ა", "Geor"), ("Ꭰ", "Cher"), ("Ա", "Armn"),
             ("\u{10FFFD}", "Zzzz"),
-        ])
+        ]
+    )
     func scriptOfCharacters(character: String, script: String) throws {
         let scalar = try #require(character.unicodeScalars.first)
         #expect(UnicodeScript.script(of: scalar) == script)
@@ -63,7 +68,8 @@ struct ConfusablesTests {
 
     @Test(
         "Labels mixing Latin, Cyrillic or Greek are mixed-script",
-        arguments: ["аpple", "paypаl", "shορ", "αа", "maison-ιumière", "gοogle"])
+        arguments: ["аpple", "paypаl", "shορ", "αа", "maison-ιumière", "gοogle"]
+    )
     func mixedLabels(label: String) {
         #expect(UnicodeScript.isMixedScript(label))
     }
@@ -73,7 +79,8 @@ struct ConfusablesTests {
         arguments: [
             "apple", "аррӏе", "пример", "ファッションshop", "ショッピング", "新华net", "한국shop", "注音ㄅshop",
             "bücher-2024", "ελλάδα",
-        ])
+        ]
+    )
     func acceptedLabels(label: String) {
         #expect(!UnicodeScript.isMixedScript(label))
     }

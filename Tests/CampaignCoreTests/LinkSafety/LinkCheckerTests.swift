@@ -33,7 +33,8 @@ struct LinkCheckerTests {
             "https://bücher.example/katalog",
             "https://xn--bcher-kva.example/katalog",
             "https://www.apple.com/fr/shop",
-        ])
+        ]
+    )
     func safeLinksPass(url: String) {
         let link = checker.check(url)
         #expect(link.isSafe, "\(link.findings)")
@@ -85,7 +86,8 @@ struct LinkCheckerTests {
             "http://maison-lumiere.fr/p/1", "HTTP://maison-lumiere.fr/", "ftp://maison-lumiere.fr/",
             "javascript:alert(1)", "data:text/html,hello", "mailto:shop@maison-lumiere.fr", "//maison-lumiere.fr/p",
             "maison-lumiere.fr/p/1",
-        ])
+        ]
+    )
     func onlyHTTPSIsAccepted(url: String) {
         #expect(codes(url).contains(.notHTTPS))
     }
@@ -97,7 +99,8 @@ struct LinkCheckerTests {
         arguments: [
             "https://maison-lumiere.fr.evil.example/p", "https://evilmaison-lumiere.fr/p", "https://evil.example/",
             "https://maison-lumiere.com/", "https://lumiere.fr/", "https://fr/",
-        ])
+        ]
+    )
     func lookalikeSuffixesAreNotVerified(url: String) {
         let found = codes(url)
         #expect(found.contains(.domainNotVerified))
@@ -123,7 +126,8 @@ struct LinkCheckerTests {
             ("https://@maison-lumiere.fr/", "maison-lumiere.fr"),
             ("https://a@maison-lumiere.fr@evil.example/", "evil.example"),
             ("https://maison-lumiere.fr%2F@evil.example/", "evil.example"),
-        ])
+        ]
+    )
     func userinfoAtTrickRejected(url: String, host: String) {
         let link = checker.check(url)
         #expect(link.has(.userinfo))
@@ -145,7 +149,8 @@ struct LinkCheckerTests {
             "https://maison-lumiere..fr/", "https://[::1", "https://maison-lumiere.fr:44x/",
             "https://maison-lumiere.fr:443:443/", "https://xn--maison-lumiere-.fr/", "https://xn--zz.fr/",
             "https://-maison.fr/", "",
-        ])
+        ]
+    )
     func ambiguousURLsAreUnparseable(url: String) {
         let link = checker.check(url)
         #expect(link.has(.unparseable), "\(link.findings)")
@@ -161,7 +166,8 @@ struct LinkCheckerTests {
             ("https://0xC0A80001/", "192.168.0.1"), ("https://0300.0250.0.1/", "192.168.0.1"),
             ("https://127.1/", "127.0.0.1"), ("https://１９２．１６８．０．１/", "192.168.0.1"),
             ("https://[::1]/", nil), ("https://[2001:db8::1]:443/", nil),
-        ])
+        ]
+    )
     func ipHostsAreRefused(url: String, dotted: String?) throws {
         let link = checker.check(url)
         let finding = try #require(link.findings.first { $0.code == .ipHost })
@@ -177,7 +183,8 @@ struct LinkCheckerTests {
         arguments: [
             "https://maison-lumiere.fr:8443/", "https://maison-lumiere.fr:80/", "https://maison-lumiere.fr:0443/",
             "https://maison-lumiere.fr:/", "https://maison-lumiere.fr:65536/", "http://maison-lumiere.fr:443/",
-        ])
+        ]
+    )
     func nonDefaultPortsAreRefused(url: String) {
         #expect(codes(url).contains(.port))
     }
@@ -189,7 +196,8 @@ struct LinkCheckerTests {
         arguments: [
             "https://bit.ly/3xYz", "https://t.co/abc", "https://TinyURL.com/abc", "https://maps.app.goo.gl/x",
             "https://rb.gy/x", "https://lnkd.in/x", "https://s.id/x", "https://cutt.ly/x",
-        ])
+        ]
+    )
     func shortenersAreRefused(url: String) {
         #expect(codes(url).contains(.shortener))
     }
@@ -231,7 +239,8 @@ struct LinkCheckerTests {
             "https://maison-lumiere.fr/%2F%2Fevil.example",
             "https://maison-lumiere.fr/r?url=https%3A%2F%2Fshop.maison-lumiere.fr%2Fgo%3Fnext%3D"
                 + "https%253A%252F%252Fevil.example",
-        ])
+        ]
+    )
     func openRedirectParamOffAllowlistRejected(url: String) {
         let link = checker.check(url)
         #expect(link.has(.openRedirect), "\(link.findings)")
@@ -250,7 +259,8 @@ struct LinkCheckerTests {
 
     @Test(
         "The all-Cyrillic apple is blocked and shown as punycode",
-        arguments: ["https://аррӏе.com/", "https://xn--80ak6aa92e.com/"])
+        arguments: ["https://аррӏе.com/", "https://xn--80ak6aa92e.com/"]
+    )
     func cyrillicAppleShownAsPunycode(url: String) {
         let link = checker.check(url)
         #expect(link.has(.homograph))
@@ -263,7 +273,8 @@ struct LinkCheckerTests {
 
     @Test(
         "A label mixing Cyrillic and Latin is rejected",
-        arguments: ["https://xn--pple-43d.com/", "https://аpple.com/"])
+        arguments: ["https://xn--pple-43d.com/", "https://аpple.com/"]
+    )
     func mixedScriptLabelRejected(url: String) throws {
         let link = checker.check(url)
         #expect(link.has(.mixedScript))
@@ -288,7 +299,8 @@ struct LinkCheckerTests {
             ("https://shop.аpple.com/", "apple.com"),
             ("https://аррӏе.com/", "apple.com"),
             ("https://bücher.example.evil/", nil),
-        ])
+        ]
+    )
     func skeletonEqualsAllowlistedButBytesDifferBlocked(url: String, lookalikeOf domain: String?) {
         let link = checker.check(url)
         if let domain {
@@ -307,7 +319,8 @@ struct LinkCheckerTests {
             ("https://paypаl.evil.example/", true), ("https://shορ.example/", true), ("https://٣3.example/", true),
             ("https://ファッションshop.example/", false), ("https://新华net.example/", false),
             ("https://한국shop.example/", false), ("https://ελλάδα.example/", false),
-        ])
+        ]
+    )
     func mixedScripts(url: String, mixed: Bool) {
         #expect(codes(url).contains(.mixedScript) == mixed)
     }
@@ -320,7 +333,8 @@ struct LinkCheckerTests {
             "https://maison-lumiere.fr/p?q=\u{FEFF}", "https://mai\u{AD}son-lumiere.fr/",
             "https://maison-lumiere.fr\u{3000}.evil.example/", "https://maison-lumiere.fr/p#\u{200F}",
             "https://maison-lumiere.fr/p?q=%E2%80%AE", "\u{202E}https://maison-lumiere.fr/",
-        ])
+        ]
+    )
     func invisibleCharactersAreFlagged(url: String) {
         let link = checker.check(url)
         #expect(link.has(.invisibleCharacter), "\(link.findings)")
@@ -344,7 +358,8 @@ struct LinkCheckerTests {
         arguments: [
             "https://maison_lumiere.fr/", "https://maison-lumiere.fr\u{FF0F}evil.example/", "https://shop☃.example/",
             "https://apple\u{2024}com/", "https://maison·lumiere.fr/",
-        ])
+        ]
+    )
     func disallowedHostCharactersAreRefused(url: String) {
         #expect(codes(url).contains(.disallowedCharacter))
     }
@@ -369,7 +384,8 @@ struct LinkCheckerTests {
         #expect(
             link.findings.map(\.code) == [
                 .notHTTPS, .domainNotVerified, .userinfo, .port, .openRedirect, .homograph, .mixedScript,
-            ])
+            ]
+        )
         for finding in link.findings {
             #expect(finding.message.first?.isLowercase == true)
             #expect(finding.description.hasPrefix(finding.code.rawValue + ": "))

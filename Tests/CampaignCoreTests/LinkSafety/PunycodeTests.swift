@@ -104,7 +104,8 @@ struct PunycodeTests {
         arguments: [
             ("bücher", "bcher-kva"), ("аррӏе", "80ak6aa92e"), ("аpple", "pple-43d"), ("bıgshop", "bgshop-p9a"),
             ("пример", "e1afmkfd"), ("abc", "abc-"), ("", ""),
-        ])
+        ]
+    )
     func roundTripsDomainLabels(unicode: String, punycode: String) {
         #expect(Punycode.encode(unicode) == punycode)
         #expect(Punycode.decode(punycode) == unicode)
@@ -112,7 +113,8 @@ struct PunycodeTests {
 
     @Test(
         "Invalid punycode is refused rather than guessed",
-        arguments: ["w&", "ü-abc", "99999999999999", "zzzzzzzzzzzzzzzzzzzzz", "a-b!"])
+        arguments: ["w&", "ü-abc", "99999999999999", "zzzzzzzzzzzzzzzzzzzzz", "a-b!"]
+    )
     func refusesInvalidInput(input: String) {
         #expect(Punycode.decode(input) == nil)
     }

@@ -266,7 +266,9 @@ func value(_ record: FeedRecord, _ name: String) -> String? {
         """
 
     @Test func readsUTF16WithByteOrderMark() throws {
-        let xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>" + Self.template.replacingOccurrences(of: "TITLE", with: "Café ☕")
+        let xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-16\"?>"
+            + Self.template.replacingOccurrences(of: "TITLE", with: "Café ☕")
         var littleEndian: [UInt8] = [0xFF, 0xFE]
         for unit in xml.utf16 {
             littleEndian += [UInt8(unit & 0xFF), UInt8(unit >> 8)]

@@ -26,7 +26,9 @@ import Testing
             <!DOCTYPE rss [ <!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote; ]>
             <rss version="2.0"><channel/></rss>
             """
-        #expect(throws: FeedImportError.entityDeclarationRefused(SourceLocation(file: "feed.xml", line: 1), name: "remote")) {
+        #expect(
+            throws: FeedImportError.entityDeclarationRefused(SourceLocation(file: "feed.xml", line: 1), name: "remote")
+        ) {
             try readAll(xml)
         }
     }
@@ -70,7 +72,8 @@ import Testing
 
     @Test func refusesDeeplyNestedElements() throws {
         let depth = 500
-        let xml = "<rss version=\"2.0\"><channel><item>" + String(repeating: "<a>", count: depth)
+        let xml =
+            "<rss version=\"2.0\"><channel><item>" + String(repeating: "<a>", count: depth)
             + String(repeating: "</a>", count: depth) + "</item></channel></rss>"
         let error = #expect(throws: FeedImportError.self) { try readAll(xml) }
         guard case .tooDeeplyNested(let location, let reached) = error else {
