@@ -24,7 +24,7 @@ final class ImportPipeline: @unchecked Sendable {
     // @unchecked: the reader is touched only by the reading thread until `join()` returns,
     // the validator only by the validating thread; the queues synchronise themselves.
     static let batchSize = 256
-    static let capacity = 8
+    static let capacity = 4
 
     struct Batch: Sendable {
         var items: [PreparedItem]

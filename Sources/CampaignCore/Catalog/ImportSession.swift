@@ -38,8 +38,8 @@ struct ImportSession {
     ) throws {
         self.db = db
         self.report = report
-        // A larger page cache for the import's B-tree inserts (32 MiB; SQLite's default is 2 MiB).
-        try db.execute(sql: "PRAGMA cache_size = -32768")
+        // A larger page cache for the import's B-tree inserts (16 MiB; SQLite's default is 2 MiB).
+        try db.execute(sql: "PRAGMA cache_size = -16384")
         let catalogID = try Self.catalogID(named: catalog, in: db, createdAt: startedAt)
         self.catalogID = catalogID
         try db.execute(
