@@ -51,6 +51,8 @@ public struct PolicyDocument: Codable, Hashable, Sendable {
     public var workspaceID: String
     public var brand: String
     public var version: Int
+    /// The digest of version `version - 1` (nil for version 1): versions form a chain.
+    public var previousDigest: String?
     public var people: [Person]
     /// Approvals needed from people other than the submitter (1: two people in all).
     public var threshold: Int
@@ -62,7 +64,7 @@ public struct PolicyDocument: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case workspaceID = "workspace_id"
-        case brand, version, people, threshold
+        case brand, version, previousDigest = "previous_digest", people, threshold
         case verifiedDomains = "verified_domains"
         case channels
         case approvalLifetimeHours = "approval_lifetime_hours"
@@ -73,6 +75,7 @@ public struct PolicyDocument: Codable, Hashable, Sendable {
         workspaceID: String,
         brand: String,
         version: Int,
+        previousDigest: String? = nil,
         people: [Person] = [],
         threshold: Int = 1,
         verifiedDomains: [String],
@@ -82,6 +85,7 @@ public struct PolicyDocument: Codable, Hashable, Sendable {
         self.workspaceID = workspaceID
         self.brand = brand
         self.version = version
+        self.previousDigest = previousDigest
         self.people = people
         self.threshold = threshold
         self.verifiedDomains = verifiedDomains
@@ -93,4 +97,29 @@ public struct PolicyDocument: Codable, Hashable, Sendable {
     public func digest() throws -> String {
         try CanonicalJSON(encoding: self).sha256Hex
     }
+
+    /// The person with that name.
+    public func person(_ name: String) -> Person? {
+        people.first { $0.name == name }
+    }
+
+    /// Whether the person holds the role.
+    public func has(_ name: String, role: Role) -> Bool {
+        person(name)?.roles.contains(role.rawValue) ?? false
+    }
+
+    /// The people holding a role.
+    public func people(with role: Role) -> [Person] {
+        people.filter { $0.roles.contains(role.rawValue) }
+    }
+}
+
+/// What a person may do.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    /// Writes, updates and submits campaigns.
+    case author
+    /// Approves or rejects others' submissions and policy changes.
+    case approver
+    /// Proposes policy changes.
+    case admin
 }

@@ -78,25 +78,31 @@ public enum CampaignError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-extension CampaignStore: CatalogReading {
-    public func storedProduct(catalog: String, id: String) throws -> StoredProduct? {
-        do {
-            return try product(catalog: catalog, id: id)
-        } catch CatalogError.unknownProduct {
+/// The catalog as seen inside one database access (so the resolver can run inside a write transaction).
+struct DatabaseCatalog: CatalogReading {
+    let db: Database
+
+    func storedProduct(catalog: String, id: String) throws -> StoredProduct? {
+        guard let catalogID = try Int64.fetchOne(db, sql: "SELECT id FROM catalog WHERE name = ?", arguments: [catalog]) else {
             return nil
         }
+        return try Row.fetchOne(
+            db,
+            sql: """
+                SELECT \(StoredProduct.columns) FROM product p JOIN catalog c ON c.id = p.catalog_id
+                WHERE p.catalog_id = ? AND p.key = ?
+                """,
+            arguments: [catalogID, ImportSession.key(id)]
+        ).map(StoredProduct.init(row:))
     }
 
-    public func catalogExists(_ name: String) throws -> Bool {
-        try read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM catalog WHERE name = ?)", arguments: [name])
-                ?? false
-        }
+    func catalogExists(_ name: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM catalog WHERE name = ?)", arguments: [name]) ?? false
     }
 
-    public func selectProducts(catalog: String, selection: ProductSelection, limit: Int) throws -> [StoredProduct] {
-        try read { db in
-            let catalogID = try Self.requireCatalog(catalog, db)
+    func selectProducts(catalog: String, selection: ProductSelection, limit: Int) throws -> [StoredProduct] {
+        do {
+            let catalogID = try CampaignStore.requireCatalog(catalog, db)
             var conditions = [
                 "p.catalog_id = ?", "p.status = 'active'", "p.rejected_import_id IS NULL", "p.price_micros > 0",
                 "(p.availability = 'in_stock' OR (p.availability IN ('preorder', 'backorder') AND p.availability_date IS NOT NULL))",
@@ -151,18 +157,41 @@ extension CampaignStore: CatalogReading {
     }
 }
 
+extension CampaignStore: CatalogReading {
+    public func storedProduct(catalog: String, id: String) throws -> StoredProduct? {
+        try read { db in try DatabaseCatalog(db: db).storedProduct(catalog: catalog, id: id) }
+    }
+
+    public func catalogExists(_ name: String) throws -> Bool {
+        try read { db in try DatabaseCatalog(db: db).catalogExists(name) }
+    }
+
+    public func selectProducts(catalog: String, selection: ProductSelection, limit: Int) throws -> [StoredProduct] {
+        try read { db in try DatabaseCatalog(db: db).selectProducts(catalog: catalog, selection: selection, limit: limit) }
+    }
+}
+
 extension CampaignStore {
     /// Parses and resolves a spec against the catalog and the workspace's verified domains.
     public func validateCampaign(
         yaml: String,
         file: String
     ) throws -> (manifest: CampaignManifest?, diagnostics: [CampaignDiagnostic]) {
+        try read { db in try Self.resolve(yaml: yaml, file: file, in: db) }
+    }
+
+    /// Parses and resolves a spec inside a database access, against the verified policy's domains.
+    static func resolve(
+        yaml: String,
+        file: String,
+        in db: Database
+    ) throws -> (manifest: CampaignManifest?, diagnostics: [CampaignDiagnostic]) {
         let (spec, parseDiagnostics) = CampaignSpec.parse(yaml: yaml, file: file)
         guard let spec else {
             return (nil, parseDiagnostics)
         }
-        let domains = try workspace().policy.verifiedDomains
-        let resolution = try CampaignResolver(verifiedDomains: domains).resolve(spec, catalog: self)
+        let domains = try verifiedPolicy(db, memory: WitnessMemory()).document.verifiedDomains
+        let resolution = try CampaignResolver(verifiedDomains: domains).resolve(spec, catalog: DatabaseCatalog(db: db))
         let diagnostics = parseDiagnostics + resolution.diagnostics
         return (diagnostics.hasErrors ? nil : resolution.manifest, diagnostics)
     }
@@ -171,13 +200,15 @@ extension CampaignStore {
     public func createCampaign(
         yaml: String,
         file: String,
-        author: String?
-    ) throws -> (CampaignRevision, [CampaignDiagnostic]) {
+        author: Acting?
+    ) throws -> (revision: CampaignRevision, diagnostics: [CampaignDiagnostic], memory: WitnessMemory?) {
         let (manifest, diagnostics) = try validateCampaign(yaml: yaml, file: file)
         guard let manifest else {
             throw CampaignValidationFailure(diagnostics: diagnostics, file: file)
         }
-        let revision = try write { db in
+        let (revision, memory) = try authoring(author, action: "campaign.create", target: "campaign:\(manifest.campaignID)") {
+            db,
+            now in
             if try Bool.fetchOne(
                 db,
                 sql: "SELECT EXISTS (SELECT 1 FROM campaign WHERE id = ?)",
@@ -185,11 +216,15 @@ extension CampaignStore {
             ) == true {
                 throw CampaignError.alreadyExists(manifest.campaignID)
             }
-            let now = Timestamp.string(context.now())
             try db.execute(
-                sql:
-                    "INSERT INTO campaign (id, name, catalog, format, status, created_at, created_by) VALUES (?, ?, ?, ?, 'draft', ?, ?)",
-                arguments: [manifest.campaignID, manifest.name, manifest.catalog, manifest.format, now, author]
+                sql: """
+                    INSERT INTO campaign (id, name, catalog, format, status, created_at, created_by)
+                    VALUES (?, ?, ?, ?, 'draft', ?, ?)
+                    """,
+                arguments: [
+                    manifest.campaignID, manifest.name, manifest.catalog, manifest.format, Timestamp.string(now),
+                    author?.name,
+                ]
             )
             return try Self.insertRevision(
                 db,
@@ -197,22 +232,24 @@ extension CampaignStore {
                 manifest: manifest,
                 file: file,
                 yaml: yaml,
-                author: author,
+                author: author?.name,
                 reason: "created",
-                now: now
+                now: Timestamp.string(now)
             )
         }
-        return (revision, diagnostics)
+        return (revision, diagnostics, memory)
     }
 
     /// Re-resolves a campaign, from a new spec or (without one) from its latest spec against the current
-    /// catalog. A new revision is stored only when the manifest changed; returns `nil` when it did not.
+    /// catalog. A new revision is stored only when the manifest changed; `revision` is nil when it did not.
+    /// Without an author, the revision is attributed to `system` (an automatic refresh); either way every
+    /// earlier approval is void, since approvals sign a revision's digest.
     public func updateCampaign(
         id: String,
         yaml newYAML: String?,
         file newFile: String?,
-        author: String?
-    ) throws -> (revision: CampaignRevision?, latest: CampaignRevision, diagnostics: [CampaignDiagnostic]) {
+        author: Acting?
+    ) throws -> (revision: CampaignRevision?, latest: CampaignRevision, diagnostics: [CampaignDiagnostic], memory: WitnessMemory?) {
         let latest = try latestRevision(id)
         let yaml = newYAML ?? latest.specYAML
         let file = newFile ?? latest.specFile
@@ -225,27 +262,72 @@ extension CampaignStore {
         }
         let digest = try manifest.digest()
         guard digest != latest.digest else {
-            return (nil, latest, diagnostics)
+            return (nil, latest, diagnostics, author?.memory)
         }
-        let revision = try write { db in
+        let (revision, memory) = try authoring(author, action: "campaign.update", target: "campaign:\(id)") { db, now in
             let current =
                 try Int.fetchOne(
                     db,
                     sql: "SELECT max(revision) FROM campaign_revision WHERE campaign_id = ?",
                     arguments: [id]
                 ) ?? 0
-            return try Self.insertRevision(
+            let revision = try Self.insertRevision(
                 db,
                 number: current + 1,
                 manifest: manifest,
                 file: file,
                 yaml: yaml,
-                author: author,
+                author: author?.name ?? "system",
                 reason: newYAML == nil ? "catalog changed" : "spec updated",
-                now: Timestamp.string(context.now())
+                now: Timestamp.string(now)
             )
+            // A new revision voids the earlier ones' approvals; the campaign is a draft again unless live.
+            try db.execute(
+                sql: "UPDATE campaign SET status = 'draft' WHERE id = ? AND status IN ('submitted', 'approved', 'rejected')",
+                arguments: [id]
+            )
+            return revision
         }
-        return (revision, revision, diagnostics)
+        return (revision, revision, diagnostics, memory)
+    }
+
+    /// Stores a revision, signed by its author when one acts (witness checks first), and audits it.
+    private func authoring(
+        _ author: Acting?,
+        action: String,
+        target: String,
+        _ body: (Database, Date) throws -> CampaignRevision
+    ) throws -> (CampaignRevision, WitnessMemory?) {
+        guard let author else {
+            let revision = try write { db in
+                let now = context.now()
+                let revision = try body(db, now)
+                try Self.appendAudit(Self.revisionRecord(revision, actor: "system", action: action, claim: nil), at: Timestamp.string(now), in: db)
+                return revision
+            }
+            return (revision, nil)
+        }
+        let (revision, memory) = try signing(author, action: action, target: target) { db, policy in
+            guard policy.isActive(author.name, role: .author) else {
+                throw ApprovalError.missingRole(person: author.name, role: .author)
+            }
+            let now = context.now()
+            let revision = try body(db, now)
+            let claim = try Self.signAuthorship(revision, by: author, workspaceID: policy.document.workspaceID, in: db, now: now, nonce: context.makeID())
+            return (Self.revisionRecord(revision, actor: author.name, action: action, claim: claim), revision)
+        }
+        return (revision, memory)
+    }
+
+    private static func revisionRecord(_ revision: CampaignRevision, actor: String, action: String, claim: SignedClaim?) -> AuditRecord {
+        AuditRecord(
+            actor: actor,
+            action: action,
+            target: "campaign:\(revision.campaignID)@\(revision.revision)",
+            digest: revision.digest,
+            details: .object(["reason": .string(revision.reason), "spec": .string(revision.specFile)]),
+            claim: claim
+        )
     }
 
     private static func insertRevision(

@@ -15,6 +15,8 @@ public struct ImportOptions: Sendable {
     public var allowMassRemoval: Bool
     /// The feed's name in diagnostics (defaults to the path).
     public var displayName: String?
+    /// Who runs the import, for the audit log (`system` for scheduled runs).
+    public var actor: String = "system"
 
     /// Creates options.
     public init(
@@ -324,6 +326,23 @@ extension CampaignStore {
                 session.report.sha256 = hasher.hexDigest()
                 session.report.seconds = (clock.now - start).seconds
                 try session.recordOutcome(finishedAt: Timestamp.string(context.now()))
+                let counts = session.report
+                try Self.appendAudit(
+                    AuditRecord(
+                        actor: options.actor,
+                        action: "import",
+                        target: "catalog:\(options.catalog)",
+                        digest: counts.sha256,
+                        details: .object([
+                            "import_id": .integer(session.importID), "source": .string(counts.source),
+                            "read": .integer(Int64(counts.read)), "added": .integer(Int64(counts.added)),
+                            "changed": .integer(Int64(counts.changed)), "removed": .integer(Int64(counts.removed)),
+                            "rejected": .integer(Int64(counts.rejected)),
+                        ])
+                    ),
+                    at: Timestamp.string(context.now()),
+                    in: db
+                )
                 if options.dryRun {
                     session.report.importID = nil
                 }
@@ -359,6 +378,19 @@ extension CampaignStore {
                     catalogID, source, options.profile.name, Timestamp.string(started),
                     Timestamp.string(context.now()), outcome, "\(error)",
                 ]
+            )
+            try Self.appendAudit(
+                AuditRecord(
+                    actor: options.actor,
+                    action: "import",
+                    target: "catalog:\(options.catalog)",
+                    outcome: outcome,
+                    details: .object([
+                        "import_id": .integer(db.lastInsertedRowID), "source": .string(source), "reason": .string("\(error)"),
+                    ])
+                ),
+                at: Timestamp.string(context.now()),
+                in: db
             )
         }
     }

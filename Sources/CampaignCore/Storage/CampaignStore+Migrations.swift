@@ -131,6 +131,45 @@ extension CampaignStore {
                     """
             )
         }
+        migrator.registerMigration("v3-approval") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE claim (
+                        id INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        signer TEXT NOT NULL,
+                        campaign_id TEXT,
+                        revision INTEGER,
+                        policy_version INTEGER,
+                        text TEXT NOT NULL,
+                        signature TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE INDEX claim_by_campaign ON claim(campaign_id, revision);
+                    CREATE INDEX claim_by_kind ON claim(kind, policy_version);
+                    CREATE TABLE audit_event (
+                        seq INTEGER PRIMARY KEY,
+                        event TEXT NOT NULL,
+                        leaf_hash TEXT NOT NULL
+                    );
+                    CREATE TABLE notification (
+                        id TEXT PRIMARY KEY,
+                        audit_seq INTEGER NOT NULL,
+                        event TEXT NOT NULL,
+                        recipient TEXT NOT NULL,
+                        channel_kind TEXT NOT NULL,
+                        channel_target TEXT NOT NULL,
+                        payload TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL
+                    );
+                    CREATE INDEX notification_by_status ON notification(status);
+                    """
+            )
+        }
         return migrator
     }()
 }

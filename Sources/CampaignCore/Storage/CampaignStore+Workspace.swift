@@ -70,6 +70,19 @@ extension CampaignStore {
                     "INSERT INTO policy_version (version, document, digest, state, created_at) VALUES (1, ?, ?, 'setup', ?)",
                 arguments: [document.canonicalString, document.sha256Hex, now]
             )
+            try Self.appendAudit(
+                AuditRecord(
+                    actor: "system",
+                    action: "workspace.init",
+                    target: "workspace:\(id)",
+                    digest: document.sha256Hex,
+                    details: .object([
+                        "brand": .string(brand), "domains": .array(policy.verifiedDomains.map { .string($0) }),
+                    ])
+                ),
+                at: now,
+                in: db
+            )
             return Workspace(id: id, brand: brand, createdAt: now, policy: policy, policyState: "setup")
         }
     }

@@ -290,3 +290,31 @@ private struct SingleValueContainer: SingleValueEncodingContainer {
         try EncodingNode.encode(value, into: node, codingPath: codingPath, state: state)
     }
 }
+
+extension CanonicalJSON: Decodable {
+    /// Decodes through `JSONDecoder` (for reading back values this module wrote, such as audit events).
+    ///
+    /// `JSONDecoder` keeps one of two duplicated keys silently, so security checks re-encode the result
+    /// and compare bytes, or use ``init(parsing:)`` which refuses duplicates and floats.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([CanonicalJSON].self) {
+            self = .array(value)
+        } else if let value = try? container.decode([String: CanonicalJSON].self) {
+            self = .object(value)
+        } else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "not a value canonical JSON can hold (floats are refused)"
+            )
+        }
+    }
+}

@@ -58,10 +58,10 @@ extension CampaignCtl.Campaign {
         @Option(help: "The campaign spec (YAML).") var spec: String
 
         func run() throws {
-            let (revision, diagnostics) = try global.openStore().createCampaign(
+            let (revision, diagnostics, _) = try global.openStore().createCampaign(
                 yaml: readSpec(spec),
                 file: spec,
-                author: identity.name
+                author: nil
             )
             printDiagnostics(diagnostics)
             Output.line(
@@ -84,7 +84,7 @@ extension CampaignCtl.Campaign {
 
         func run() throws {
             let yaml = try spec.map(readSpec)
-            let result = try global.openStore().updateCampaign(id: id, yaml: yaml, file: spec, author: identity.name)
+            let result = try global.openStore().updateCampaign(id: id, yaml: yaml, file: spec, author: nil)
             printDiagnostics(result.diagnostics)
             if let revision = result.revision {
                 Output.line(

@@ -189,7 +189,7 @@ func sampleSpec(_ name: String) throws -> String {
         let digestA = try #require(try a.validateCampaign(yaml: yaml, file: "x.yml").manifest).digest()
         let digestB = try #require(try b.validateCampaign(yaml: yaml, file: "y.yml").manifest).digest()
         #expect(digestA == digestB)
-        let (revision, _) = try a.createCampaign(yaml: yaml, file: "x.yml", author: "alice")
+        let (revision, _, _) = try a.createCampaign(yaml: yaml, file: "x.yml", author: nil)
         #expect(revision.digest == digestA)
         #expect(try CanonicalJSON(parsing: revision.manifestJSON).sha256Hex == revision.digest)
     }
@@ -197,18 +197,18 @@ func sampleSpec(_ name: String) throws -> String {
     @Test func aPriceChangeInTheNextFeedYieldsANewRevisionAndDigest() throws {
         let folder = try TemporaryDirectory()
         let store = try sampleStore(folder)
-        let (first, _) = try store.createCampaign(
+        let (first, _, _) = try store.createCampaign(
             yaml: sampleSpec("coussin-terracotta"),
             file: "c.yml",
-            author: "alice"
+            author: nil
         )
-        let unchanged = try store.updateCampaign(id: "coussin-terracotta", yaml: nil, file: nil, author: "alice")
+        let unchanged = try store.updateCampaign(id: "coussin-terracotta", yaml: nil, file: nil, author: nil)
         #expect(unchanged.revision == nil)
         _ = try store.importFeed(
             at: Paths.sampleBrand.appendingPathComponent("catalog-day2.xml").path,
             options: ImportOptions(catalog: "maison-lumiere")
         )
-        let updated = try store.updateCampaign(id: "coussin-terracotta", yaml: nil, file: nil, author: "alice")
+        let updated = try store.updateCampaign(id: "coussin-terracotta", yaml: nil, file: nil, author: nil)
         let second = try #require(updated.revision)
         #expect(second.revision == 2)
         #expect(second.reason == "catalog changed")

@@ -8,9 +8,11 @@ final class TestClock: @unchecked Sendable {
     private let lock = NSLock()
     private var current: Date
     private var counter = 0
+    private let prefix: String
 
-    init(_ start: Date = Date(timeIntervalSince1970: 1_795_000_000)) {
+    init(_ start: Date = Date(timeIntervalSince1970: 1_795_000_000), idPrefix: String = "id") {
         current = start
+        prefix = idPrefix
     }
 
     var now: Date {
@@ -24,7 +26,7 @@ final class TestClock: @unchecked Sendable {
     func nextID() -> String {
         lock.withLock {
             counter += 1
-            return String(format: "id-%04d", counter)
+            return String(format: "%@-%04d", prefix, counter)
         }
     }
 }
