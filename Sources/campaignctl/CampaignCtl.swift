@@ -11,7 +11,9 @@ struct CampaignCtl: AsyncParsableCommand {
             a Buy button, approve them with two people, publish and report.
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Import.self, Catalog.self, Campaign.self]
+        subcommands: [
+            Init.self, Import.self, Catalog.self, Campaign.self, User.self, Key.self, Policy.self, Audit.self,
+        ]
     )
 
     /// Parses, runs, and turns any error into one message and one exit code (see CommandFailure).

@@ -456,8 +456,9 @@ extension CampaignStore {
         return revision
     }
 
-    /// The kill switch: any author or approver pauses a live campaign at once, recorded and notified.
-    public func pauseCampaign(_ id: String, reason: String, as acting: Acting) throws -> WitnessMemory {
+    /// The kill switch: any author or approver pauses a live campaign at once, recorded and notified;
+    /// with an outbox, the pause request is written there too.
+    public func pauseCampaign(_ id: String, reason: String, as acting: Acting, outbox: Outbox? = nil) throws -> WitnessMemory {
         let (_, memory) = try signing(acting, action: "campaign.pause", target: "campaign:\(id)") { db, policy in
             guard policy.isActive(acting.name, role: .author) || policy.isActive(acting.name, role: .approver) else {
                 throw ApprovalError.missingRole(person: acting.name, role: .approver)
@@ -466,8 +467,23 @@ extension CampaignStore {
             guard state == "published" else {
                 throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "paused")
             }
-            let record = try Self.stateClaim(.campaignPause, id: id, reason: reason, acting: acting, policy: policy, db: db, now: context.now(), nonce: context.makeID())
+            var record = try Self.stateClaim(.campaignPause, id: id, reason: reason, acting: acting, policy: policy, db: db, now: context.now(), nonce: context.makeID())
             try db.execute(sql: "UPDATE campaign SET status = 'paused' WHERE id = ?", arguments: [id])
+            if let outbox, let claim = record.claim {
+                let latest = try Self.latestRevision(db, id)
+                let bundle = Outbox.Bundle(
+                    action: "pause",
+                    campaignID: id,
+                    revision: latest.revision,
+                    requests: [PublishPlan.statusChange(paused: true)],
+                    manifestJSON: latest.manifest,
+                    digest: latest.digest,
+                    claims: [claim],
+                    checkpoint: try Self.checkpointText(db, signer: acting.signer.checkpointSigner())
+                )
+                let path = try outbox.write(bundle, sequence: outbox.count(campaignID: id, revision: latest.revision, action: "pause") + 1)
+                record.details = .object(["reason": .string(reason), "delivery": .object(["outbox": .string(path)])])
+            }
             return (record, ())
         }
         return memory
@@ -560,30 +576,74 @@ extension CampaignStore {
 
 extension CampaignStore {
     /// Launches the latest revision once approved by the threshold of distinct people other than its
-    /// author and submitter; spends the approvals. `deliver` sends it to the ad platform inside the
-    /// transaction's critical section (the outbox writes its bundle there).
-    public func publishCampaign(
-        _ id: String,
-        as acting: Acting,
-        deliver: (PublishAuthorization) throws -> CanonicalJSON = { _ in .object([:]) }
-    ) throws -> (PublishAuthorization, WitnessMemory) {
-        try signing(acting, action: "campaign.publish", target: "campaign:\(id)") { db, policy in
-            let state = try Self.status(db, id)
-            guard state != "ended" else {
-                throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "published")
+    /// author and submitter; spends the approvals and writes the outbox bundle, all or nothing.
+    public func publishCampaign(_ id: String, as acting: Acting, outbox: Outbox? = nil) throws -> (PublishAuthorization, WitnessMemory) {
+        try transition(id, action: "publish", as: acting) { db, authorization in
+            guard let outbox else {
+                return .object([:])
             }
-            let authorization = try Self.authorize(db, campaignID: id, action: "publish", acting: acting, policy: policy, now: context.now(), nonce: context.makeID())
-            if let published = try Self.publishedRevision(db, id, policy: policy), published >= authorization.revision {
+            let path = try outbox.write(
+                try Self.bundle(db, authorization: authorization, action: "publish", requests: PublishPlan.requests(
+                    for: authorization.manifest,
+                    revision: authorization.revision,
+                    settings: try Self.publishSettings(db)
+                ), acting: acting)
+            )
+            return .object(["outbox": .string(path)])
+        }
+    }
+
+    /// Resumes a paused campaign; like publishing, it needs fresh approvals (for `resume`) by others.
+    public func resumeCampaign(_ id: String, as acting: Acting, outbox: Outbox? = nil) throws -> (PublishAuthorization, WitnessMemory) {
+        try transition(id, action: "resume", as: acting) { db, authorization in
+            guard let outbox else {
+                return .object([:])
+            }
+            let sequence = outbox.count(campaignID: id, revision: authorization.revision, action: "resume") + 1
+            let path = try outbox.write(
+                try Self.bundle(db, authorization: authorization, action: "resume", requests: [PublishPlan.statusChange(paused: false)], acting: acting),
+                sequence: sequence
+            )
+            return .object(["outbox": .string(path)])
+        }
+    }
+
+    /// Publish and resume share one discipline: authorize from raw data, record the claim, deliver, audit.
+    private func transition(
+        _ id: String,
+        action: String,
+        as acting: Acting,
+        deliver: (Database, PublishAuthorization) throws -> CanonicalJSON
+    ) throws -> (PublishAuthorization, WitnessMemory) {
+        try signing(acting, action: "campaign.\(action)", target: "campaign:\(id)") { db, policy in
+            let state = try Self.status(db, id)
+            if action == "resume" {
+                guard state == "paused" else {
+                    throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "resumed")
+                }
+            } else {
+                guard state != "ended", state != "paused" else {
+                    throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "published")
+                }
+            }
+            let authorization = try Self.authorize(db, campaignID: id, action: action, acting: acting, policy: policy, now: context.now(), nonce: context.makeID())
+            if action == "publish", let published = try Self.publishedRevision(db, id, policy: policy), published >= authorization.revision {
                 throw ApprovalError.invalidTransition(campaignID: id, from: "already published at revision \(published)", action: "published again")
+            }
+            if action == "resume" {
+                let others = authorization.evaluation.approvers.filter { $0 != acting.name }
+                guard others.count >= authorization.evaluation.threshold else {
+                    throw ApprovalError.selfApproval(person: acting.name, campaignID: id, revision: authorization.revision)
+                }
             }
             let claim = try authorization.claim.claim()
             try Self.insert(authorization.claim, claim, in: db, at: Timestamp.string(context.now()))
-            let delivery = try deliver(authorization)
+            let delivery = try deliver(db, authorization)
             try db.execute(sql: "UPDATE campaign SET status = 'published' WHERE id = ?", arguments: [id])
             return (
                 AuditRecord(
                     actor: acting.name,
-                    action: "campaign.publish",
+                    action: "campaign.\(action)",
                     target: "campaign:\(id)@\(authorization.revision)",
                     digest: authorization.digest,
                     details: .object([
@@ -599,40 +659,64 @@ extension CampaignStore {
         }
     }
 
-    /// Resumes a paused campaign; like publishing, it needs fresh approvals (for `resume`) by others.
-    public func resumeCampaign(
-        _ id: String,
-        as acting: Acting,
-        deliver: (PublishAuthorization) throws -> CanonicalJSON = { _ in .object([:]) }
-    ) throws -> (PublishAuthorization, WitnessMemory) {
-        try signing(acting, action: "campaign.resume", target: "campaign:\(id)") { db, policy in
-            let state = try Self.status(db, id)
-            guard state == "paused" else {
-                throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "resumed")
+    /// The outbox bundle of an authorized action: requests, manifest, digest, claims and a checkpoint.
+    static func bundle(
+        _ db: Database,
+        authorization: PublishAuthorization,
+        action: String,
+        requests: [AdRequest],
+        acting: Acting
+    ) throws -> Outbox.Bundle {
+        let rows = try claims(
+            db,
+            sql: "SELECT text, signature FROM claim WHERE campaign_id = ? AND revision = ? ORDER BY id",
+            arguments: [authorization.campaignID, authorization.revision]
+        )
+        let spent = Set(authorization.evaluation.approvalHashes)
+        var used: [SignedClaim] = []
+        for row in rows {
+            let claim = try row.claim()
+            guard claim.manifestDigest == authorization.digest else {
+                continue
             }
-            let authorization = try Self.authorize(db, campaignID: id, action: "resume", acting: acting, policy: policy, now: context.now(), nonce: context.makeID())
-            guard !authorization.evaluation.approvers.contains(acting.name) || authorization.evaluation.approvers.count > authorization.evaluation.threshold else {
-                throw ApprovalError.selfApproval(person: acting.name, campaignID: id, revision: authorization.revision)
+            switch claim.kind {
+            case .campaignAuthor, .campaignSubmit:
+                used.append(row)
+            case .campaignApprove where spent.contains(row.hash):
+                used.append(row)
+            default:
+                break
             }
-            let claim = try authorization.claim.claim()
-            try Self.insert(authorization.claim, claim, in: db, at: Timestamp.string(context.now()))
-            let delivery = try deliver(authorization)
-            try db.execute(sql: "UPDATE campaign SET status = 'published' WHERE id = ?", arguments: [id])
-            return (
-                AuditRecord(
-                    actor: acting.name,
-                    action: "campaign.resume",
-                    target: "campaign:\(id)@\(authorization.revision)",
-                    digest: authorization.digest,
-                    details: .object([
-                        "approved_by": .array(authorization.evaluation.approvers.map { .string($0) }),
-                        "spends": .array(authorization.evaluation.approvalHashes.map { .string($0) }),
-                        "delivery": delivery,
-                    ]),
-                    claim: authorization.claim
-                ),
-                authorization
-            )
         }
+        used.append(authorization.claim)
+        return Outbox.Bundle(
+            action: action,
+            campaignID: authorization.campaignID,
+            revision: authorization.revision,
+            requests: requests,
+            manifestJSON: authorization.manifestJSON,
+            digest: authorization.digest,
+            claims: used,
+            checkpoint: try checkpointText(db, signer: acting.signer.checkpointSigner())
+        )
+    }
+
+    /// The audit log's tree head as a C2SP checkpoint, signed when a signer is given.
+    static func checkpointText(_ db: Database, signer: NoteSigner?) throws -> String {
+        let verification = try verifyAudit(db, against: nil)
+        let workspaceID = try String.fetchOne(db, sql: "SELECT id FROM workspace") ?? "unknown"
+        let checkpoint = try Checkpoint(origin: "campaignctl/\(workspaceID)", size: verification.size, rootHash: try bytes(hex: verification.root))
+        if let signer {
+            return try checkpoint.signed(by: [signer])
+        }
+        return checkpoint.body
+    }
+
+    /// The workspace's publishing settings.
+    static func publishSettings(_ db: Database) throws -> PublishSettings {
+        guard let text = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'publish'") else {
+            return PublishSettings()
+        }
+        return (try? JSONDecoder().decode(PublishSettings.self, from: Data(text.utf8))) ?? PublishSettings()
     }
 }

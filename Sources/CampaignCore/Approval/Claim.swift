@@ -131,6 +131,15 @@ public protocol ClaimSigner: Sendable {
     var publicKey: Curve25519.Signing.PublicKey { get }
     /// An Ed25519 signature of `message`.
     func sign(_ message: [UInt8]) throws -> [UInt8]
+    /// The same key as a signed-note signer, to sign audit checkpoints (nil when it cannot).
+    func checkpointSigner() -> NoteSigner?
+}
+
+extension ClaimSigner {
+    /// By default a signer does not sign checkpoints.
+    public func checkpointSigner() -> NoteSigner? {
+        nil
+    }
 }
 
 /// A statement and its signature, as stored (the text is exactly the signed canonical JSON).

@@ -170,6 +170,32 @@ extension CampaignStore {
                     """
             )
         }
+        migrator.registerMigration("v4-publishing") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE setting (
+                        key TEXT PRIMARY KEY,
+                        value TEXT NOT NULL
+                    );
+                    CREATE TABLE publish_step (
+                        campaign_id TEXT NOT NULL,
+                        revision INTEGER NOT NULL,
+                        action TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        request TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'done')),
+                        returned_value TEXT,
+                        updated_at TEXT NOT NULL,
+                        PRIMARY KEY (campaign_id, revision, action, position)
+                    );
+                    CREATE TABLE publish_lease (
+                        campaign_id TEXT PRIMARY KEY,
+                        owner TEXT NOT NULL,
+                        expires_at TEXT NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }()
 }

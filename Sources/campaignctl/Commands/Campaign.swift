@@ -7,7 +7,10 @@ extension CampaignCtl {
     struct Campaign: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Build, check, preview and compare promoted-product campaigns.",
-            subcommands: [Validate.self, Create.self, Update.self, List.self, Show.self, Diff.self, Preview.self]
+            subcommands: [
+                Validate.self, Create.self, Update.self, List.self, Show.self, Diff.self, Preview.self, Submit.self,
+                Approve.self, Reject.self, Publish.self, Pause.self, Resume.self, End.self, Status.self,
+            ]
         )
     }
 }
@@ -58,11 +61,18 @@ extension CampaignCtl.Campaign {
         @Option(help: "The campaign spec (YAML).") var spec: String
 
         func run() throws {
-            let (revision, diagnostics, _) = try global.openStore().createCampaign(
-                yaml: readSpec(spec),
-                file: spec,
-                author: nil
-            )
+            let store = try global.openStore()
+            let yaml = try readSpec(spec)
+            let (revision, diagnostics): (CampaignRevision, [CampaignDiagnostic])
+            if identity.name != nil {
+                (revision, diagnostics) = try actingAs(identity, store) { acting in
+                    let created = try store.createCampaign(yaml: yaml, file: spec, author: acting)
+                    return ((created.revision, created.diagnostics), created.memory)
+                }
+            } else {
+                let created = try store.createCampaign(yaml: yaml, file: spec, author: nil)
+                (revision, diagnostics) = (created.revision, created.diagnostics)
+            }
             printDiagnostics(diagnostics)
             Output.line(
                 "created campaign '\(revision.campaignID)' revision \(revision.revision), digest \(revision.digest)"
@@ -84,7 +94,17 @@ extension CampaignCtl.Campaign {
 
         func run() throws {
             let yaml = try spec.map(readSpec)
-            let result = try global.openStore().updateCampaign(id: id, yaml: yaml, file: spec, author: nil)
+            let store = try global.openStore()
+            let result: (revision: CampaignRevision?, latest: CampaignRevision, diagnostics: [CampaignDiagnostic])
+            if identity.name != nil {
+                result = try actingAs(identity, store) { acting in
+                    let updated = try store.updateCampaign(id: id, yaml: yaml, file: spec, author: acting)
+                    return ((updated.revision, updated.latest, updated.diagnostics), updated.memory)
+                }
+            } else {
+                let updated = try store.updateCampaign(id: id, yaml: yaml, file: spec, author: nil)
+                result = (updated.revision, updated.latest, updated.diagnostics)
+            }
             printDiagnostics(result.diagnostics)
             if let revision = result.revision {
                 Output.line(

@@ -9,6 +9,8 @@ enum CommandError: Error, CustomStringConvertible {
     case itemsRejected(count: Int, source: String)
     /// An output file could not be written.
     case cannotWrite(path: String, reason: String)
+    /// The person did not confirm a signature.
+    case declined
 
     var description: String {
         switch self {
@@ -17,6 +19,8 @@ enum CommandError: Error, CustomStringConvertible {
                 + "the valid items were stored"
         case .cannotWrite(let path, let reason):
             "cannot write \(path): \(reason)"
+        case .declined:
+            "not signed: you did not confirm"
         }
     }
 }
@@ -50,6 +54,8 @@ enum CommandFailure {
                 (message, code) = ("error: \(error)", ExitCode(65))
             case .cannotWrite:
                 (message, code) = ("error: \(error)", ExitCode(74))
+            case .declined:
+                (message, code) = ("error: \(error)", .failure)
             }
         case let error as CampaignValidationFailure:
             (message, code) = ("error: \(error)", ExitCode(65))
@@ -69,6 +75,10 @@ enum CommandFailure {
             default:
                 (message, code) = ("error: \(error)", .failure)
             }
+        case let error as ApprovalError:
+            (message, code) = ("error: \(error)", ExitCode(77))
+        case let error as KeystoreError:
+            (message, code) = ("error: \(error)", ExitCode(77))
         case let error as StoreError:
             switch error.kind {
             case .busy:
