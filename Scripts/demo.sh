@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job on the sample brand (Samples/maison-lumiere): sets up what is missing, builds, then runs
-# init → import → campaigns (validate, create, preview) → next day's import → campaign update and diff,
-# in a fresh ./demo folder.
+# The main job on the sample brand (Samples/maison-lumiere), in a fresh ./demo folder: sets up what is
+# missing, builds, then runs import → campaign → two approvals (two people, two keystores) → publish to
+# the outbox → next day's import (drift pauses the live campaign) → audit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,8 @@ samples="../Samples/maison-lumiere"
 
 rm -rf demo && mkdir demo && cd demo
 export CAMPAIGNCTL_DATABASE="$PWD/campaignctl.sqlite"
+alice=(--as alice --keystore "$PWD/keys/alice")   # Alice writes campaigns (her keys, her laptop)
+bob=(--as bob --keystore "$PWD/keys/bob")         # Bob approves them (his keys, his laptop)
 
 step() { printf '\n\033[1m$ campaignctl %s\033[0m\n' "$*"; }
 # Runs a step that must exit with the given status (the samples contain deliberate errors).
@@ -20,28 +22,41 @@ expect() {
     step "$*"
     set +e; "$ctl" "$@"; local got=$?; set -e
     if [ "$got" -ne "$want" ]; then echo "demo: expected exit $want, got $got" >&2; exit 1; fi
-    [ "$want" -eq 0 ] || echo "(exit $got, as expected: the sample has deliberate errors)"
+    [ "$want" -eq 0 ] || echo "(exit $got, as expected)"
 }
 
-# 1. The brand's workspace and its catalog.
+# 1. The brand's workspace: two people, each with their own keystore; both sign the policy.
 expect 0 init --brand "Maison Lumière" --domain maison-lumiere.fr
+expect 0 user add alice --role author --keystore "$PWD/keys/alice"
+expect 0 user add bob --role approver --keystore "$PWD/keys/bob"
+expect 0 policy seal "${alice[@]}"
+expect 0 policy seal "${bob[@]}"
+expect 0 policy show
+
+# 2. The catalog (the sample feed has deliberate errors: exit 65, valid items stored).
 expect 65 import "$samples/catalog-day1.xml" --catalog maison-lumiere
-expect 0 catalog diagnostics --catalog maison-lumiere
 expect 0 catalog products --catalog maison-lumiere --limit 5
 
-# 2. Campaigns: a spec that fails, then a product card, a carousel and a collection, with previews.
+# 3. Campaigns: a spec that fails, then a product card with its preview.
 expect 65 campaign validate --spec "$samples/campaigns/broken.yml"
-for spec in coussin-terracotta bougies-hiver linge-de-lit; do
-    expect 0 campaign create --spec "$samples/campaigns/$spec.yml" --as alice
-    expect 0 campaign preview "$spec" --html "preview-$spec.html"
-done
-expect 0 campaign show coussin-terracotta
+expect 0 campaign create --spec "$samples/campaigns/coussin-terracotta.yml" "${alice[@]}"
+expect 0 campaign preview coussin-terracotta --html preview.html
 
-# 3. The next day's feed: a diff, and the campaign whose price changed gets a new revision.
+# 4. Two-person approval: Alice cannot approve her own campaign; Bob does; Alice publishes to the outbox.
+expect 0 campaign submit coussin-terracotta "${alice[@]}"
+expect 77 campaign approve coussin-terracotta "${alice[@]}" --yes
+expect 0 campaign approve coussin-terracotta "${bob[@]}" --yes
+expect 0 campaign publish coussin-terracotta "${alice[@]}"
+expect 0 publish verify coussin-terracotta
+
+# 5. The next day's feed lowers the cushion's price: the live campaign is paused at once (drift),
+#    and revision 2 waits for a new approval.
 expect 65 import "$samples/catalog-day2.xml" --catalog maison-lumiere
-expect 0 catalog product ML-COU-LIN-45-TER --catalog maison-lumiere
-expect 0 campaign update coussin-terracotta --as alice
-expect 0 campaign diff coussin-terracotta
-expect 0 campaign list
+expect 0 campaign status coussin-terracotta
+
+# 6. Everything above is in the tamper-evident audit log.
+expect 0 audit log
+expect 0 audit verify "${bob[@]}"
+expect 0 audit checkpoint --out checkpoint.txt "${bob[@]}"
 echo
-echo "demo: done; previews in demo/preview-*.html"
+echo "demo: done — outbox/ holds the publish and pause bundles; preview.html the post; checkpoint.txt the log's signed head"

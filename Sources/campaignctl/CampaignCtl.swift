@@ -12,7 +12,8 @@ struct CampaignCtl: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Init.self, Import.self, Catalog.self, Campaign.self, User.self, Key.self, Policy.self, Audit.self,
+            Init.self, Import.self, Catalog.self, Campaign.self, PauseCommand.self, PublishGroup.self, User.self, Key.self,
+            Policy.self, Audit.self, Config.self,
         ]
     )
 

@@ -464,7 +464,7 @@ extension CampaignStore {
                 throw ApprovalError.missingRole(person: acting.name, role: .approver)
             }
             let state = try Self.status(db, id)
-            guard state == "published" else {
+            guard state == "published" || state == "publishing" else {
                 throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "paused")
             }
             var record = try Self.stateClaim(.campaignPause, id: id, reason: reason, acting: acting, policy: policy, db: db, now: context.now(), nonce: context.makeID())
@@ -622,8 +622,12 @@ extension CampaignStore {
                     throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "resumed")
                 }
             } else {
-                guard state != "ended", state != "paused" else {
+                guard state != "ended" else {
                     throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "published")
+                }
+                // A paused campaign takes a new revision by publishing it; the same revision needs `resume`.
+                if state == "paused", try Self.publishedRevision(db, id, policy: policy) == Self.latestRevision(db, id).revision {
+                    throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "published again (resume it)")
                 }
             }
             let authorization = try Self.authorize(db, campaignID: id, action: action, acting: acting, policy: policy, now: context.now(), nonce: context.makeID())

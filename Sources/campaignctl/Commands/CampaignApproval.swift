@@ -84,21 +84,6 @@ extension CampaignCtl.Campaign {
         }
     }
 
-    struct Pause: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The kill switch: pause a live campaign at once (one person).")
-
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var identity: IdentityOptions
-        @Argument(help: "The campaign id.") var id: String
-        @Option(help: "Why.") var reason: String = "paused by hand"
-
-        func run() throws {
-            let store = try global.openStore()
-            try actingAs(identity, store) { acting in ((), try store.pauseCampaign(id, reason: reason, as: acting)) }
-            Output.line("paused '\(id)'; everyone was notified; resuming needs fresh approvals")
-        }
-    }
-
     struct End: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "End a campaign for good (one person).")
 
@@ -137,6 +122,13 @@ extension CampaignCtl.Campaign {
             if let rejection = evaluation.rejection {
                 Output.line("  rejected by \(rejection.person): \(rejection.reason)")
             }
+            if let drift = try global.openStore().drift(of: id) {
+                Output.line("  drift detected on revision \(drift.revision)" + (drift.paused ? " (paused)" : "")
+                    + (drift.newRevision.map { "; revision \($0) prepared for approval" } ?? "") + ":")
+                for change in drift.changes {
+                    Output.line("    \(change)")
+                }
+            }
             Output.line("history:")
             for event in status.events {
                 Output.line("  \(event)")
@@ -145,36 +137,3 @@ extension CampaignCtl.Campaign {
     }
 }
 
-extension CampaignCtl.Campaign {
-    struct Publish: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Launch the approved latest revision, after re-verifying everything from raw stored data."
-        )
-
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var identity: IdentityOptions
-        @Argument(help: "The campaign id.") var id: String
-
-        func run() throws {
-            let store = try global.openStore()
-            let authorization = try actingAs(identity, store) { try store.publishCampaign(id, as: $0) }
-            Output.line("published revision \(authorization.revision) of '\(id)' (digest \(authorization.digest)), approved by "
-                + authorization.evaluation.approvers.joined(separator: ", "))
-        }
-    }
-
-    struct Resume: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resume a paused campaign (needs fresh approvals for resuming).")
-
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var identity: IdentityOptions
-        @Argument(help: "The campaign id.") var id: String
-
-        func run() throws {
-            let store = try global.openStore()
-            let authorization = try actingAs(identity, store) { try store.resumeCampaign(id, as: $0) }
-            Output.line("resumed '\(id)' (revision \(authorization.revision)), approved by "
-                + authorization.evaluation.approvers.joined(separator: ", "))
-        }
-    }
-}

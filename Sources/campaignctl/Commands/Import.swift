@@ -16,6 +16,7 @@ extension CampaignCtl {
         )
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var outboxOptions: OutboxOptions
 
         @Argument(help: "The feed file (.xml or .xml.gz).")
         var feed: String
@@ -71,6 +72,17 @@ extension CampaignCtl {
                 let isFirstImport = report.changed + report.removed + report.unchanged == 0
                 if let importID = report.importID, !isFirstImport {
                     try Self.printDiff(store.importDiff(importID: importID))
+                }
+            }
+            // Live campaigns whose products just changed are paused at once and get a new revision to approve.
+            if report.importID != nil, (try? store.workspace()) != nil {
+                for drift in try store.detectDrift(outbox: outboxOptions.outbox(for: global)) {
+                    Output.error("drift: campaign '\(drift.campaignID)' revision \(drift.revision) uses data that changed; "
+                        + (drift.paused ? "it was paused and everyone notified" : "it was flagged")
+                        + (drift.newRevision.map { "; revision \($0) awaits approval" } ?? ""))
+                    for change in drift.changes {
+                        Output.error("  \(change)")
+                    }
                 }
             }
             if report.rejected > 0 {

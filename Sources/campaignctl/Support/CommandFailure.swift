@@ -77,6 +77,19 @@ enum CommandFailure {
             }
         case let error as ApprovalError:
             (message, code) = ("error: \(error)", ExitCode(77))
+        case let error as PublishError:
+            switch error {
+            case .inProgressElsewhere:
+                (message, code) = ("error: \(error)", ExitCode(75))
+            case .notConfigured, .unknownTarget:
+                (message, code) = ("error: \(error)", ExitCode(78))
+            case .stepFailed:
+                (message, code) = ("error: \(error)", ExitCode(69))
+            }
+        case let error as AdPlatformError:
+            (message, code) = ("error: \(error)", ExitCode(69))
+        case let error as Outbox.OutboxError:
+            (message, code) = ("error: \(error)", ExitCode(74))
         case let error as KeystoreError:
             (message, code) = ("error: \(error)", ExitCode(77))
         case let error as StoreError:
