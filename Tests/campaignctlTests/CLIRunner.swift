@@ -53,6 +53,11 @@ final class CLIRunner: @unchecked Sendable {
         )
     }
 
+    /// `--as NAME --keystore <folder>/keys/NAME`: acting as one of the test's people.
+    func person(_ name: String) -> [String] {
+        ["--as", name, "--keystore", folder.path("keys/\(name)")]
+    }
+
     /// A sample file copied into the run's folder under a short name (outputs then name `day1.xml`, not a long path).
     func sample(_ name: String, as local: String) throws -> String {
         let source = Paths.sampleBrand.appendingPathComponent(name)

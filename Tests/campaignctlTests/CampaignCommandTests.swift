@@ -7,6 +7,10 @@ extension CLIRunner {
     static func sampleWorkspace() throws -> CLIRunner {
         let cli = try CLIRunner()
         try cli.run("init", "--brand", "Maison Lumière", "--domain", "maison-lumiere.fr")
+        try cli.run("user", "add", "alice", "--role", "author", "--keystore", cli.folder.path("keys/alice"))
+        try cli.run("user", "add", "bob", "--role", "approver", "--keystore", cli.folder.path("keys/bob"))
+        try cli.run(["policy", "seal"] + cli.person("alice"))
+        try cli.run(["policy", "seal"] + cli.person("bob"))
         try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--catalog", "maison-lumiere")
         for name in ["coussin-terracotta", "bougies-hiver", "linge-de-lit", "broken"] {
             _ = try cli.sample("campaigns/\(name).yml", as: "\(name).yml")
@@ -36,7 +40,7 @@ extension CLIRunner {
 
     @Test func createShowAndPreviewACampaign() throws {
         let cli = try CLIRunner.sampleWorkspace()
-        let created = try cli.run("campaign", "create", "--spec", "bougies-hiver.yml", "--as", "alice")
+        let created = try cli.run(["campaign", "create", "--spec", "bougies-hiver.yml"] + cli.person("alice"))
         #expect(created.status == 0)
         #expect(created.stdout.hasPrefix("created campaign 'bougies-hiver' revision 1, digest "))
         let shown = try cli.run("campaign", "show", "bougies-hiver", "--json")
