@@ -12,8 +12,9 @@ struct CampaignCtl: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Init.self, Import.self, Catalog.self, Campaign.self, PauseCommand.self, PublishGroup.self, User.self, Key.self,
-            Policy.self, Audit.self, Config.self,
+            Init.self, Import.self, Catalog.self, Campaign.self, PauseCommand.self, PublishGroup.self, User.self,
+            Key.self,
+            Policy.self, Audit.self, Config.self, Notifications.self,
         ]
     )
 
@@ -25,6 +26,7 @@ struct CampaignCtl: AsyncParsableCommand {
         } catch {
             exit(withError: error)  // usage errors, --help, --version: ArgumentParser's job (exit 64 / 0)
         }
+        var failure: (any Error)?
         do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -33,7 +35,14 @@ struct CampaignCtl: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            CommandFailure.exit(for: error)
+            failure = error
+        }
+        // Nothing is silent: refusals notify too, so delivery runs whatever the outcome.
+        if let notifying = command as? any NotifyingCommand {
+            await NotificationDelivery.deliverPending(for: notifying.global)
+        }
+        if let failure {
+            CommandFailure.exit(for: failure)
         }
     }
 }

@@ -41,23 +41,47 @@ import Testing
         #expect(published.status == 0, "\(published.stderr)")
         let bundle = cli.folder.url.appendingPathComponent("outbox/coussin-terracotta/r1-publish")
         let files = try FileManager.default.contentsOfDirectory(atPath: bundle.path).sorted()
-        #expect(files == ["README.txt", "checkpoint.txt", "claims.json", "digest.txt", "manifest.json", "requests.json"])
-        assertGolden(try String(contentsOf: bundle.appendingPathComponent("requests.json"), encoding: .utf8), named: "outbox-requests.json")
-        assertGolden(try String(contentsOf: bundle.appendingPathComponent("manifest.json"), encoding: .utf8), named: "outbox-manifest.json")
+        #expect(
+            files == ["README.txt", "checkpoint.txt", "claims.json", "digest.txt", "manifest.json", "requests.json"]
+        )
+        assertGolden(
+            try String(contentsOf: bundle.appendingPathComponent("requests.json"), encoding: .utf8),
+            named: "outbox-requests.json"
+        )
+        assertGolden(
+            try String(contentsOf: bundle.appendingPathComponent("manifest.json"), encoding: .utf8),
+            named: "outbox-manifest.json"
+        )
         let claims = try String(contentsOf: bundle.appendingPathComponent("claims.json"), encoding: .utf8)
-        #expect(claims.contains("campaign.approve") && claims.contains("campaign.publish") && claims.contains("campaign.submit"))
+        #expect(
+            claims.contains("campaign.approve") && claims.contains("campaign.publish")
+                && claims.contains("campaign.submit")
+        )
         #expect(try cli.run("publish", "verify", "coussin-terracotta").status == 0)
         // Publishing twice is refused: the approval was spent.
         let again = try cli.run(["campaign", "publish", "coussin-terracotta"] + cli.person("alice"))
         #expect(again.status == 77)
         // Day 2 lowers the cushion's price: the live campaign is paused and revision 2 prepared.
-        let day2 = try cli.run("import", try cli.sample("catalog-day2.xml", as: "day2.xml"), "--catalog", "maison-lumiere")
-        #expect(day2.stderr.contains("drift: campaign 'coussin-terracotta' revision 1 uses data that changed; it was paused"))
+        let day2 = try cli.run(
+            "import",
+            try cli.sample("catalog-day2.xml", as: "day2.xml"),
+            "--catalog",
+            "maison-lumiere"
+        )
+        #expect(
+            day2.stderr.contains(
+                "drift: campaign 'coussin-terracotta' revision 1 uses data that changed; it was paused"
+            )
+        )
         #expect(day2.stderr.contains("  cards[0].product.price_micros: 39000000 → 34000000\n"))
         let status = try cli.run("campaign", "status", "coussin-terracotta").stdout
         #expect(status.hasPrefix("campaign 'coussin-terracotta' (Coussin terracotta – hiver 2026): paused\n"))
         #expect(status.contains("drift detected on revision 1 (paused); revision 2 prepared for approval:"))
-        #expect(FileManager.default.fileExists(atPath: cli.folder.path("outbox/coussin-terracotta/r1-pause-1/requests.json")))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: cli.folder.path("outbox/coussin-terracotta/r1-pause-1/requests.json")
+            )
+        )
     }
 
     @Test func publishVerifyCatchesACardChangedOnTheTargetAndPauses() throws {
@@ -67,8 +91,11 @@ import Testing
         // Someone edits the card's Buy destination where the platform copy lives.
         let requests = cli.folder.path("outbox/coussin-terracotta/r1-publish/requests.json")
         let original = try String(contentsOfFile: requests, encoding: .utf8)
-        try original.replacingOccurrences(of: "https://checkout.maison-lumiere.fr/pay/", with: "https://checkout.evil.example/pay/")
-            .write(toFile: requests, atomically: true, encoding: .utf8)
+        try original.replacingOccurrences(
+            of: "https://checkout.maison-lumiere.fr/pay/",
+            with: "https://checkout.evil.example/pay/"
+        )
+        .write(toFile: requests, atomically: true, encoding: .utf8)
         let result = try cli.run("publish", "verify", "coussin-terracotta")
         #expect(result.status == 77)
         #expect(result.stderr.contains("request 9 (card) differs from what was approved"))

@@ -52,7 +52,14 @@ extension CampaignStore {
     // MARK: - Authoring
 
     /// Signs the authorship of a revision (create and update call it when a person acts).
-    static func signAuthorship(_ revision: CampaignRevision, by acting: Acting, workspaceID: String, in db: Database, now: Date, nonce: String) throws -> SignedClaim {
+    static func signAuthorship(
+        _ revision: CampaignRevision,
+        by acting: Acting,
+        workspaceID: String,
+        in db: Database,
+        now: Date,
+        nonce: String
+    ) throws -> SignedClaim {
         let claim = Claim(
             kind: .campaignAuthor,
             workspaceID: workspaceID,
@@ -86,7 +93,11 @@ extension CampaignStore {
         policy: VerifiedPolicy,
         now: Date
     ) throws -> ApprovalEvaluation {
-        let rows = try claims(db, sql: "SELECT text, signature FROM claim WHERE campaign_id = ? ORDER BY id", arguments: [campaignID])
+        let rows = try claims(
+            db,
+            sql: "SELECT text, signature FROM claim WHERE campaign_id = ? ORDER BY id",
+            arguments: [campaignID]
+        )
         var evaluation = ApprovalEvaluation(
             campaignID: campaignID,
             revision: revision,
@@ -112,19 +123,25 @@ extension CampaignStore {
             if let key = policy.document.person(claim.signer).flatMap({ PolicyChain.publicKey($0.publicKey) }),
                 !signed.isValid(for: key)
             {
-                throw ApprovalError.tampered(what: "a \(claim.kind.rawValue) claim by '\(claim.signer)' on '\(campaignID)' does not verify")
+                throw ApprovalError.tampered(
+                    what: "a \(claim.kind.rawValue) claim by '\(claim.signer)' on '\(campaignID)' does not verify"
+                )
             }
             if claim.kind == .campaignPublish || claim.kind == .campaignResume {
                 spent.formUnion(claim.spends ?? [])
             }
             guard claim.revision == revision, claim.manifestDigest == digest else {
                 if claim.kind == .campaignApprove {
-                    evaluation.notCounted.append("'\(claim.signer)' approved revision \(claim.revision ?? 0), not this content")
+                    evaluation.notCounted.append(
+                        "'\(claim.signer)' approved revision \(claim.revision ?? 0), not this content"
+                    )
                 }
                 continue
             }
             guard policy.activeKey(of: claim.signer) != nil else {
-                evaluation.notCounted.append("'\(claim.signer)' is \(policy.revoked.contains(claim.signer) ? "revoked" : "not in the policy in force")")
+                evaluation.notCounted.append(
+                    "'\(claim.signer)' is \(policy.revoked.contains(claim.signer) ? "revoked" : "not in the policy in force")"
+                )
                 continue
             }
             switch claim.kind {
@@ -154,7 +171,9 @@ extension CampaignStore {
             } else if person == evaluation.submitter || person == evaluation.author {
                 evaluation.notCounted.append("'\(person)' authored or submitted this revision")
             } else if claim.policyVersion != policy.document.version {
-                evaluation.notCounted.append("'\(person)' approved under policy v\(claim.policyVersion ?? 0), not v\(policy.document.version)")
+                evaluation.notCounted.append(
+                    "'\(person)' approved under policy v\(claim.policyVersion ?? 0), not v\(policy.document.version)"
+                )
             } else if (claim.expiresAt ?? 0) <= nowEpoch {
                 evaluation.notCounted.append("the approval by '\(person)' expired")
             } else if spent.contains(signed.hash) {
@@ -173,7 +192,10 @@ extension CampaignStore {
     // MARK: - Lifecycle
 
     /// The latest revision of a campaign, read inside a transaction.
-    static func latestRevision(_ db: Database, _ id: String) throws -> (revision: Int, digest: String, manifest: String, yaml: String, file: String) {
+    static func latestRevision(
+        _ db: Database,
+        _ id: String
+    ) throws -> (revision: Int, digest: String, manifest: String, yaml: String, file: String) {
         guard
             let row = try Row.fetchOne(
                 db,
@@ -190,7 +212,8 @@ extension CampaignStore {
     }
 
     static func status(_ db: Database, _ id: String) throws -> String {
-        guard let status = try String.fetchOne(db, sql: "SELECT status FROM campaign WHERE id = ?", arguments: [id]) else {
+        guard let status = try String.fetchOne(db, sql: "SELECT status FROM campaign WHERE id = ?", arguments: [id])
+        else {
             throw CampaignError.unknownCampaign(id)
         }
         return status
@@ -207,7 +230,15 @@ extension CampaignStore {
             guard ["draft", "rejected", "published", "paused"].contains(state) else {
                 throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "submitted")
             }
-            let before = try Self.evaluate(db, campaignID: id, revision: latest.revision, digest: latest.digest, action: "publish", policy: policy, now: context.now())
+            let before = try Self.evaluate(
+                db,
+                campaignID: id,
+                revision: latest.revision,
+                digest: latest.digest,
+                action: "publish",
+                policy: policy,
+                now: context.now()
+            )
             if before.submitter != nil && before.rejection == nil {
                 throw ApprovalError.alreadySubmitted(campaignID: id, revision: latest.revision)
             }
@@ -225,22 +256,42 @@ extension CampaignStore {
             let signed = try SignedClaim.sign(claim, with: acting.signer)
             try Self.insert(signed, claim, in: db, at: Timestamp.string(context.now()))
             try db.execute(sql: "UPDATE campaign SET status = 'submitted' WHERE id = ?", arguments: [id])
-            let after = try Self.evaluate(db, campaignID: id, revision: latest.revision, digest: latest.digest, action: "publish", policy: policy, now: context.now())
+            let after = try Self.evaluate(
+                db,
+                campaignID: id,
+                revision: latest.revision,
+                digest: latest.digest,
+                action: "publish",
+                policy: policy,
+                now: context.now()
+            )
             return (
-                AuditRecord(actor: acting.name, action: "campaign.submit", target: "campaign:\(id)@\(latest.revision)", digest: latest.digest, claim: signed),
+                AuditRecord(
+                    actor: acting.name,
+                    action: "campaign.submit",
+                    target: "campaign:\(id)@\(latest.revision)",
+                    digest: latest.digest,
+                    claim: signed
+                ),
                 after
             )
         }
     }
 
     /// Approves the latest revision for `action` (`publish`, or `resume` for a paused campaign).
-    public func approveCampaign(_ id: String, for action: String = "publish", as acting: Acting) throws -> (ApprovalEvaluation, WitnessMemory) {
+    public func approveCampaign(
+        _ id: String,
+        for action: String = "publish",
+        as acting: Acting
+    ) throws -> (ApprovalEvaluation, WitnessMemory) {
         try signing(acting, action: "campaign.approve", target: "campaign:\(id)") { db, policy in
             guard policy.isSealed else {
                 throw ApprovalError.policyNotSealed
             }
             guard policy.isActive(acting.name, role: .approver) else {
-                throw policy.revoked.contains(acting.name) ? ApprovalError.revoked(person: acting.name) : ApprovalError.missingRole(person: acting.name, role: .approver)
+                throw policy.revoked.contains(acting.name)
+                    ? ApprovalError.revoked(person: acting.name)
+                    : ApprovalError.missingRole(person: acting.name, role: .approver)
             }
             let latest = try Self.latestRevision(db, id)
             let state = try Self.status(db, id)
@@ -249,14 +300,27 @@ extension CampaignStore {
                     throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "approved for resuming")
                 }
             }
-            let before = try Self.evaluate(db, campaignID: id, revision: latest.revision, digest: latest.digest, action: action, policy: policy, now: context.now())
+            let before = try Self.evaluate(
+                db,
+                campaignID: id,
+                revision: latest.revision,
+                digest: latest.digest,
+                action: action,
+                policy: policy,
+                now: context.now()
+            )
             if action == "publish" {
                 guard before.submitter != nil else {
                     throw ApprovalError.notSubmitted(campaignID: id, revision: latest.revision)
                 }
             }
             if let rejection = before.rejection {
-                throw ApprovalError.rejected(campaignID: id, revision: latest.revision, by: rejection.person, reason: rejection.reason)
+                throw ApprovalError.rejected(
+                    campaignID: id,
+                    revision: latest.revision,
+                    by: rejection.person,
+                    reason: rejection.reason
+                )
             }
             guard acting.name != before.submitter, acting.name != before.author else {
                 throw ApprovalError.selfApproval(person: acting.name, campaignID: id, revision: latest.revision)
@@ -280,7 +344,15 @@ extension CampaignStore {
             )
             let signed = try SignedClaim.sign(claim, with: acting.signer)
             try Self.insert(signed, claim, in: db, at: Timestamp.string(now))
-            let after = try Self.evaluate(db, campaignID: id, revision: latest.revision, digest: latest.digest, action: action, policy: policy, now: now)
+            let after = try Self.evaluate(
+                db,
+                campaignID: id,
+                revision: latest.revision,
+                digest: latest.digest,
+                action: action,
+                policy: policy,
+                now: now
+            )
             if after.isApproved || (action == "resume" && after.approvers.count >= after.threshold) {
                 if action == "publish" {
                     try db.execute(sql: "UPDATE campaign SET status = 'approved' WHERE id = ?", arguments: [id])
@@ -304,7 +376,11 @@ extension CampaignStore {
     }
 
     /// Rejects the latest revision: one approver blocks it until a new revision is submitted.
-    public func rejectCampaign(_ id: String, reason: String, as acting: Acting) throws -> (ApprovalEvaluation, WitnessMemory) {
+    public func rejectCampaign(
+        _ id: String,
+        reason: String,
+        as acting: Acting
+    ) throws -> (ApprovalEvaluation, WitnessMemory) {
         try signing(acting, action: "campaign.reject", target: "campaign:\(id)") { db, policy in
             guard policy.isActive(acting.name, role: .approver) else {
                 throw ApprovalError.missingRole(person: acting.name, role: .approver)
@@ -325,7 +401,15 @@ extension CampaignStore {
             let signed = try SignedClaim.sign(claim, with: acting.signer)
             try Self.insert(signed, claim, in: db, at: Timestamp.string(context.now()))
             try db.execute(sql: "UPDATE campaign SET status = 'rejected' WHERE id = ?", arguments: [id])
-            let after = try Self.evaluate(db, campaignID: id, revision: latest.revision, digest: latest.digest, action: "publish", policy: policy, now: context.now())
+            let after = try Self.evaluate(
+                db,
+                campaignID: id,
+                revision: latest.revision,
+                digest: latest.digest,
+                action: "publish",
+                policy: policy,
+                now: context.now()
+            )
             return (
                 AuditRecord(
                     actor: acting.name,
@@ -377,7 +461,9 @@ extension CampaignStore {
         let latest = try latestRevision(db, id)
         // The stored manifest must hash to the stored digest …
         guard (try? CanonicalJSON(parsing: latest.manifest).sha256Hex) == latest.digest else {
-            throw ApprovalError.tampered(what: "the stored manifest of '\(id)' revision \(latest.revision) does not hash to its digest")
+            throw ApprovalError.tampered(
+                what: "the stored manifest of '\(id)' revision \(latest.revision) does not hash to its digest"
+            )
         }
         // … and recomputing it from the stored spec and today's catalog must give the same bytes.
         let (recomputed, diagnostics) = try resolve(yaml: latest.yaml, file: latest.file, in: db)
@@ -392,11 +478,29 @@ extension CampaignStore {
         }
         let canonical = try recomputed.canonicalJSON()
         guard canonical.sha256Hex == latest.digest, recomputed.campaignID == id else {
-            throw ApprovalError.contentChanged(campaignID: id, revision: latest.revision, stored: latest.digest, recomputed: canonical.sha256Hex)
+            throw ApprovalError.contentChanged(
+                campaignID: id,
+                revision: latest.revision,
+                stored: latest.digest,
+                recomputed: canonical.sha256Hex
+            )
         }
-        let evaluation = try evaluate(db, campaignID: id, revision: latest.revision, digest: latest.digest, action: action, policy: policy, now: now)
+        let evaluation = try evaluate(
+            db,
+            campaignID: id,
+            revision: latest.revision,
+            digest: latest.digest,
+            action: action,
+            policy: policy,
+            now: now
+        )
         if let rejection = evaluation.rejection {
-            throw ApprovalError.rejected(campaignID: id, revision: latest.revision, by: rejection.person, reason: rejection.reason)
+            throw ApprovalError.rejected(
+                campaignID: id,
+                revision: latest.revision,
+                by: rejection.person,
+                reason: rejection.reason
+            )
         }
         if action == "publish", evaluation.submitter == nil {
             throw ApprovalError.notSubmitted(campaignID: id, revision: latest.revision)
@@ -458,7 +562,12 @@ extension CampaignStore {
 
     /// The kill switch: any author or approver pauses a live campaign at once, recorded and notified;
     /// with an outbox, the pause request is written there too.
-    public func pauseCampaign(_ id: String, reason: String, as acting: Acting, outbox: Outbox? = nil) throws -> WitnessMemory {
+    public func pauseCampaign(
+        _ id: String,
+        reason: String,
+        as acting: Acting,
+        outbox: Outbox? = nil
+    ) throws -> WitnessMemory {
         let (_, memory) = try signing(acting, action: "campaign.pause", target: "campaign:\(id)") { db, policy in
             guard policy.isActive(acting.name, role: .author) || policy.isActive(acting.name, role: .approver) else {
                 throw ApprovalError.missingRole(person: acting.name, role: .approver)
@@ -467,7 +576,16 @@ extension CampaignStore {
             guard state == "published" || state == "publishing" else {
                 throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "paused")
             }
-            var record = try Self.stateClaim(.campaignPause, id: id, reason: reason, acting: acting, policy: policy, db: db, now: context.now(), nonce: context.makeID())
+            var record = try Self.stateClaim(
+                .campaignPause,
+                id: id,
+                reason: reason,
+                acting: acting,
+                policy: policy,
+                db: db,
+                now: context.now(),
+                nonce: context.makeID()
+            )
             try db.execute(sql: "UPDATE campaign SET status = 'paused' WHERE id = ?", arguments: [id])
             if let outbox, let claim = record.claim {
                 let latest = try Self.latestRevision(db, id)
@@ -481,7 +599,10 @@ extension CampaignStore {
                     claims: [claim],
                     checkpoint: try Self.checkpointText(db, signer: acting.signer.checkpointSigner())
                 )
-                let path = try outbox.write(bundle, sequence: outbox.count(campaignID: id, revision: latest.revision, action: "pause") + 1)
+                let path = try outbox.write(
+                    bundle,
+                    sequence: outbox.count(campaignID: id, revision: latest.revision, action: "pause") + 1
+                )
                 record.details = .object(["reason": .string(reason), "delivery": .object(["outbox": .string(path)])])
             }
             return (record, ())
@@ -499,7 +620,16 @@ extension CampaignStore {
             guard state != "ended" else {
                 throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "ended")
             }
-            let record = try Self.stateClaim(.campaignEnd, id: id, reason: reason, acting: acting, policy: policy, db: db, now: context.now(), nonce: context.makeID())
+            let record = try Self.stateClaim(
+                .campaignEnd,
+                id: id,
+                reason: reason,
+                acting: acting,
+                policy: policy,
+                db: db,
+                now: context.now(),
+                nonce: context.makeID()
+            )
             try db.execute(sql: "UPDATE campaign SET status = 'ended' WHERE id = ?", arguments: [id])
             return (record, ())
         }
@@ -548,7 +678,15 @@ extension CampaignStore {
             let latest = try Self.latestRevision(db, id)
             let state = try Self.status(db, id)
             let action = state == "paused" ? "resume" : "publish"
-            let evaluation = try Self.evaluate(db, campaignID: id, revision: latest.revision, digest: latest.digest, action: action, policy: policy, now: context.now())
+            let evaluation = try Self.evaluate(
+                db,
+                campaignID: id,
+                revision: latest.revision,
+                digest: latest.digest,
+                action: action,
+                policy: policy,
+                now: context.now()
+            )
             let name = try String.fetchOne(db, sql: "SELECT name FROM campaign WHERE id = ?", arguments: [id]) ?? id
             let events = try String.fetchAll(
                 db,
@@ -577,31 +715,51 @@ extension CampaignStore {
 extension CampaignStore {
     /// Launches the latest revision once approved by the threshold of distinct people other than its
     /// author and submitter; spends the approvals and writes the outbox bundle, all or nothing.
-    public func publishCampaign(_ id: String, as acting: Acting, outbox: Outbox? = nil) throws -> (PublishAuthorization, WitnessMemory) {
+    public func publishCampaign(
+        _ id: String,
+        as acting: Acting,
+        outbox: Outbox? = nil
+    ) throws -> (PublishAuthorization, WitnessMemory) {
         try transition(id, action: "publish", as: acting) { db, authorization in
             guard let outbox else {
                 return .object([:])
             }
             let path = try outbox.write(
-                try Self.bundle(db, authorization: authorization, action: "publish", requests: PublishPlan.requests(
-                    for: authorization.manifest,
-                    revision: authorization.revision,
-                    settings: try Self.publishSettings(db)
-                ), acting: acting)
+                try Self.bundle(
+                    db,
+                    authorization: authorization,
+                    action: "publish",
+                    requests: PublishPlan.requests(
+                        for: authorization.manifest,
+                        revision: authorization.revision,
+                        settings: try Self.publishSettings(db)
+                    ),
+                    acting: acting
+                )
             )
             return .object(["outbox": .string(path)])
         }
     }
 
     /// Resumes a paused campaign; like publishing, it needs fresh approvals (for `resume`) by others.
-    public func resumeCampaign(_ id: String, as acting: Acting, outbox: Outbox? = nil) throws -> (PublishAuthorization, WitnessMemory) {
+    public func resumeCampaign(
+        _ id: String,
+        as acting: Acting,
+        outbox: Outbox? = nil
+    ) throws -> (PublishAuthorization, WitnessMemory) {
         try transition(id, action: "resume", as: acting) { db, authorization in
             guard let outbox else {
                 return .object([:])
             }
             let sequence = outbox.count(campaignID: id, revision: authorization.revision, action: "resume") + 1
             let path = try outbox.write(
-                try Self.bundle(db, authorization: authorization, action: "resume", requests: [PublishPlan.statusChange(paused: false)], acting: acting),
+                try Self.bundle(
+                    db,
+                    authorization: authorization,
+                    action: "resume",
+                    requests: [PublishPlan.statusChange(paused: false)],
+                    acting: acting
+                ),
                 sequence: sequence
             )
             return .object(["outbox": .string(path)])
@@ -626,18 +784,42 @@ extension CampaignStore {
                     throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "published")
                 }
                 // A paused campaign takes a new revision by publishing it; the same revision needs `resume`.
-                if state == "paused", try Self.publishedRevision(db, id, policy: policy) == Self.latestRevision(db, id).revision {
-                    throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "published again (resume it)")
+                if state == "paused",
+                    try Self.publishedRevision(db, id, policy: policy) == Self.latestRevision(db, id).revision
+                {
+                    throw ApprovalError.invalidTransition(
+                        campaignID: id,
+                        from: state,
+                        action: "published again (resume it)"
+                    )
                 }
             }
-            let authorization = try Self.authorize(db, campaignID: id, action: action, acting: acting, policy: policy, now: context.now(), nonce: context.makeID())
-            if action == "publish", let published = try Self.publishedRevision(db, id, policy: policy), published >= authorization.revision {
-                throw ApprovalError.invalidTransition(campaignID: id, from: "already published at revision \(published)", action: "published again")
+            let authorization = try Self.authorize(
+                db,
+                campaignID: id,
+                action: action,
+                acting: acting,
+                policy: policy,
+                now: context.now(),
+                nonce: context.makeID()
+            )
+            if action == "publish", let published = try Self.publishedRevision(db, id, policy: policy),
+                published >= authorization.revision
+            {
+                throw ApprovalError.invalidTransition(
+                    campaignID: id,
+                    from: "already published at revision \(published)",
+                    action: "published again"
+                )
             }
             if action == "resume" {
                 let others = authorization.evaluation.approvers.filter { $0 != acting.name }
                 guard others.count >= authorization.evaluation.threshold else {
-                    throw ApprovalError.selfApproval(person: acting.name, campaignID: id, revision: authorization.revision)
+                    throw ApprovalError.selfApproval(
+                        person: acting.name,
+                        campaignID: id,
+                        revision: authorization.revision
+                    )
                 }
             }
             let claim = try authorization.claim.claim()
@@ -709,7 +891,11 @@ extension CampaignStore {
     static func checkpointText(_ db: Database, signer: NoteSigner?) throws -> String {
         let verification = try verifyAudit(db, against: nil)
         let workspaceID = try String.fetchOne(db, sql: "SELECT id FROM workspace") ?? "unknown"
-        let checkpoint = try Checkpoint(origin: "campaignctl/\(workspaceID)", size: verification.size, rootHash: try bytes(hex: verification.root))
+        let checkpoint = try Checkpoint(
+            origin: "campaignctl/\(workspaceID)",
+            size: verification.size,
+            rootHash: try bytes(hex: verification.root)
+        )
         if let signer {
             return try checkpoint.signed(by: [signer])
         }

@@ -55,7 +55,10 @@ extension CampaignStore {
         }
         let versions = try Row.fetchAll(db, sql: "SELECT version, document FROM policy_version ORDER BY version")
             .map { StoredPolicyVersion(version: $0[0], text: $0[1]) }
-        let claims = try Self.claims(db, sql: "SELECT text, signature FROM claim WHERE kind LIKE 'policy.%' ORDER BY id")
+        let claims = try Self.claims(
+            db,
+            sql: "SELECT text, signature FROM claim WHERE kind LIKE 'policy.%' ORDER BY id"
+        )
         return try PolicyChain.verify(
             versions: versions,
             claims: claims,
@@ -72,9 +75,13 @@ extension CampaignStore {
     /// Every policy version with its signers, oldest first.
     public func policyHistory() throws -> [PolicyVersionInfo] {
         try read { db in
-            let claims = try Self.claims(db, sql: "SELECT text, signature FROM claim WHERE kind LIKE 'policy.%' ORDER BY id")
+            let claims = try Self.claims(
+                db,
+                sql: "SELECT text, signature FROM claim WHERE kind LIKE 'policy.%' ORDER BY id"
+            )
             let parsed = claims.compactMap { claim in (try? claim.claim()).map { (claim, $0) } }
-            return try Row.fetchAll(db, sql: "SELECT version, document, state FROM policy_version ORDER BY version").map { row in
+            return try Row.fetchAll(db, sql: "SELECT version, document, state FROM policy_version ORDER BY version").map
+            { row in
                 let text: String = row[1]
                 let document = try JSONDecoder().decode(PolicyDocument.self, from: Data(text.utf8))
                 let digest = try CanonicalJSON(parsing: text).sha256Hex
@@ -116,7 +123,9 @@ extension CampaignStore {
             guard !document.people.contains(where: { $0.publicKey == publicKey }) else {
                 throw ApprovalError.invalidProposal(reason: "that key already belongs to someone: one key, one person")
             }
-            document.people.append(PolicyDocument.Person(name: name, publicKey: publicKey, roles: roles.map(\.rawValue)))
+            document.people.append(
+                PolicyDocument.Person(name: name, publicKey: publicKey, roles: roles.map(\.rawValue))
+            )
             document.people.sort { $0.name < $1.name }
             let canonical = try CanonicalJSON(encoding: document)
             try db.execute(
@@ -151,7 +160,9 @@ extension CampaignStore {
                 throw ApprovalError.unknownPerson(acting.name)
             }
             guard try Self.isKey(acting, registeredIn: policy.document) else {
-                throw ApprovalError.tampered(what: "the key of '\(acting.name)' in this keystore is not the one in the policy")
+                throw ApprovalError.tampered(
+                    what: "the key of '\(acting.name)' in this keystore is not the one in the policy"
+                )
             }
             guard !policy.pendingSigners.contains(acting.name) else {
                 throw ApprovalError.alreadySigned(person: acting.name, what: "policy version 1")
@@ -178,7 +189,11 @@ extension CampaignStore {
                     target: "policy:v1",
                     digest: policy.digest,
                     details: .object([
-                        "signed_by": .array(after.isSealed ? after.document.people.map { .string($0.name) } : after.pendingSigners.map { .string($0) })
+                        "signed_by": .array(
+                            after.isSealed
+                                ? after.document.people.map { .string($0.name) }
+                                : after.pendingSigners.map { .string($0) }
+                        )
                     ]),
                     claim: signed
                 ),
@@ -190,7 +205,10 @@ extension CampaignStore {
     // MARK: - Proposals
 
     /// Proposes version N+1 of the policy; it takes effect once the thresholds of N and N+1 have signed.
-    public func proposePolicy(_ changes: [PolicyChange], as acting: Acting) throws -> (policy: VerifiedPolicy, memory: WitnessMemory) {
+    public func proposePolicy(
+        _ changes: [PolicyChange],
+        as acting: Acting
+    ) throws -> (policy: VerifiedPolicy, memory: WitnessMemory) {
         try signing(acting, action: "policy.propose", target: "policy") { db, policy in
             guard policy.isSealed else {
                 throw ApprovalError.policyNotSealed
@@ -210,10 +228,17 @@ extension CampaignStore {
             try Self.validate(document)
             let canonical = try CanonicalJSON(encoding: document)
             // A proposal left unapproved before is superseded by this one (versions stay exactly N+1).
-            try db.execute(sql: "DELETE FROM policy_version WHERE version = ? AND state = 'proposed'", arguments: [document.version])
             try db.execute(
-                sql: "INSERT INTO policy_version (version, document, digest, state, proposed_by, created_at) VALUES (?, ?, ?, 'proposed', ?, ?)",
-                arguments: [document.version, canonical.canonicalString, canonical.sha256Hex, acting.name, Timestamp.string(context.now())]
+                sql: "DELETE FROM policy_version WHERE version = ? AND state = 'proposed'",
+                arguments: [document.version]
+            )
+            try db.execute(
+                sql:
+                    "INSERT INTO policy_version (version, document, digest, state, proposed_by, created_at) VALUES (?, ?, ?, 'proposed', ?, ?)",
+                arguments: [
+                    document.version, canonical.canonicalString, canonical.sha256Hex, acting.name,
+                    Timestamp.string(context.now()),
+                ]
             )
             let claim = Claim(
                 kind: .policyPropose,
@@ -270,8 +295,14 @@ extension CampaignStore {
             let after = try Self.verifiedPolicy(db, memory: WitnessMemory())
             let tookEffect = after.document.version == pending.version
             if tookEffect {
-                try db.execute(sql: "UPDATE policy_version SET state = 'superseded' WHERE version < ?", arguments: [pending.version])
-                try db.execute(sql: "UPDATE policy_version SET state = 'in_force' WHERE version = ?", arguments: [pending.version])
+                try db.execute(
+                    sql: "UPDATE policy_version SET state = 'superseded' WHERE version < ?",
+                    arguments: [pending.version]
+                )
+                try db.execute(
+                    sql: "UPDATE policy_version SET state = 'in_force' WHERE version = ?",
+                    arguments: [pending.version]
+                )
             }
             return (
                 AuditRecord(
@@ -287,7 +318,11 @@ extension CampaignStore {
     }
 
     /// Revokes a person's key at once: one approver or admin suffices, because it only removes power.
-    public func revokePerson(_ name: String, reason: String, as acting: Acting) throws -> (policy: VerifiedPolicy, memory: WitnessMemory) {
+    public func revokePerson(
+        _ name: String,
+        reason: String,
+        as acting: Acting
+    ) throws -> (policy: VerifiedPolicy, memory: WitnessMemory) {
         try signing(acting, action: "policy.revoke", target: "person:\(name)") { db, policy in
             guard policy.isActive(acting.name, role: .approver) || policy.isActive(acting.name, role: .admin) else {
                 throw ApprovalError.missingRole(person: acting.name, role: .approver)
@@ -339,13 +374,22 @@ extension CampaignStore {
                 // unenrolled key is not theirs as far as approvals go).
                 if let listed = policy.document.person(acting.name) ?? policy.pending?.person(acting.name),
                     listed.publicKey != acting.signer.publicKey.rawRepresentation.base64EncodedString(),
-                    policy.pending?.person(acting.name)?.publicKey != acting.signer.publicKey.rawRepresentation.base64EncodedString()
+                    policy.pending?.person(acting.name)?.publicKey
+                        != acting.signer.publicKey.rawRepresentation.base64EncodedString()
                 {
-                    throw ApprovalError.tampered(what: "the key of '\(acting.name)' in this keystore is not the one in the policy")
+                    throw ApprovalError.tampered(
+                        what: "the key of '\(acting.name)' in this keystore is not the one in the policy"
+                    )
                 }
                 let (record, result) = try body(db, policy)
                 let event = try Self.appendAudit(record, at: Timestamp.string(context.now()), in: db)
-                try Self.queueNotifications(for: event, policy: try Self.verifiedPolicy(db, memory: WitnessMemory()), in: db, at: Timestamp.string(context.now()), makeID: context.makeID)
+                try Self.queueNotifications(
+                    for: event,
+                    policy: try Self.verifiedPolicy(db, memory: WitnessMemory()),
+                    in: db,
+                    at: Timestamp.string(context.now()),
+                    makeID: context.makeID
+                )
                 let verification = try Self.verifyAudit(db, against: nil)
                 let latest = try Self.verifiedPolicy(db, memory: WitnessMemory())
                 var memory = acting.memory
@@ -399,10 +443,15 @@ extension CampaignStore {
     }
 
     static func validate(personName name: String) throws {
-        let valid = (1...32).contains(name.utf8.count) && name.utf8.first.map { (0x61...0x7A).contains($0) } == true
-            && name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
+        let valid =
+            (1...32).contains(name.utf8.count) && name.utf8.first.map { (0x61...0x7A).contains($0) } == true
+            && name.utf8.allSatisfy {
+                (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D
+            }
         guard valid else {
-            throw ApprovalError.invalidProposal(reason: "'\(name)' is not a valid person name (a-z first, then a-z, 0-9, '.', '_', '-')")
+            throw ApprovalError.invalidProposal(
+                reason: "'\(name)' is not a valid person name (a-z first, then a-z, 0-9, '.', '_', '-')"
+            )
         }
     }
 
@@ -461,7 +510,8 @@ extension CampaignStore {
         }
         guard document.threshold >= 1, document.threshold <= approvers else {
             throw ApprovalError.invalidProposal(
-                reason: "the threshold (\(document.threshold)) must be between 1 and the number of approvers (\(approvers))"
+                reason:
+                    "the threshold (\(document.threshold)) must be between 1 and the number of approvers (\(approvers))"
             )
         }
         guard Set(document.people.map(\.publicKey)).count == document.people.count else {
@@ -474,7 +524,9 @@ extension CampaignStore {
             throw ApprovalError.invalidProposal(reason: "at least one verified domain is needed")
         }
         for channel in document.channels where channel.kind != "webhook" && channel.kind != "command" {
-            throw ApprovalError.invalidProposal(reason: "unknown notification channel kind '\(channel.kind)' (webhook or command)")
+            throw ApprovalError.invalidProposal(
+                reason: "unknown notification channel kind '\(channel.kind)' (webhook or command)"
+            )
         }
     }
 

@@ -66,9 +66,18 @@ public struct Claim: Codable, Hashable, Sendable {
     public var reason: String?
 
     enum CodingKeys: String, CodingKey {
-        case purpose, kind, workspaceID = "workspace_id", signer, issuedAt = "issued_at", expiresAt = "expires_at"
-        case nonce, campaignID = "campaign_id", revision, manifestDigest = "manifest_digest"
-        case policyVersion = "policy_version", policyDigest = "policy_digest", approves, spends, subject, reason
+        case purpose, kind
+        case workspaceID = "workspace_id"
+        case signer
+        case issuedAt = "issued_at"
+        case expiresAt = "expires_at"
+        case nonce
+        case campaignID = "campaign_id"
+        case revision
+        case manifestDigest = "manifest_digest"
+        case policyVersion = "policy_version"
+        case policyDigest = "policy_digest"
+        case approves, spends, subject, reason
     }
 
     /// Creates a statement with the current purpose tag.
@@ -158,7 +167,10 @@ public struct SignedClaim: Hashable, Sendable, Codable {
     /// Signs a statement.
     public static func sign(_ statement: Claim, with signer: some ClaimSigner) throws -> SignedClaim {
         let signature = try signer.sign(statement.signedBytes())
-        return SignedClaim(text: try statement.canonical().canonicalString, signature: Data(signature).base64EncodedString())
+        return SignedClaim(
+            text: try statement.canonical().canonicalString,
+            signature: Data(signature).base64EncodedString()
+        )
     }
 
     /// Parses the text back into a statement, refusing anything that is not exactly canonical

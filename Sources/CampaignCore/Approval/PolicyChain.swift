@@ -102,26 +102,37 @@ public enum PolicyChain {
             for stored in sorted.dropFirst() {
                 let next = try document(stored, workspaceID: workspaceID)
                 guard next.document.previousDigest == current.digest else {
-                    throw ApprovalError.tampered(what: "policy version \(stored.version) does not follow version \(stored.version - 1)")
+                    throw ApprovalError.tampered(
+                        what: "policy version \(stored.version) does not follow version \(stored.version - 1)"
+                    )
                 }
                 let proposers = parsed.filter { (_, claim: Claim) -> Bool in
                     claim.kind == .policyPropose && claim.policyVersion == stored.version
                         && claim.policyDigest == next.digest
                 }
                 let proposer = try proposers.first.map { claim, statement -> String in
-                    guard let key = publicKey(of: statement.signer, in: current.document), claim.isValid(for: key) else {
-                        throw ApprovalError.tampered(what: "the proposal of policy version \(stored.version) is not validly signed")
+                    guard let key = publicKey(of: statement.signer, in: current.document), claim.isValid(for: key)
+                    else {
+                        throw ApprovalError.tampered(
+                            what: "the proposal of policy version \(stored.version) is not validly signed"
+                        )
                     }
                     return statement.signer
                 }
-                try requireValid(parsed, version: stored.version, digest: next.digest, under: [current.document, next.document])
+                try requireValid(
+                    parsed,
+                    version: stored.version,
+                    digest: next.digest,
+                    under: [current.document, next.document]
+                )
                 let oldSide = try signers(of: stored.version, digest: next.digest, in: parsed, keys: current.document)
                 let newSide = try signers(of: stored.version, digest: next.digest, in: parsed, keys: next.document)
                 let oldApprovers = Set(current.document.people(with: .approver).map(\.name))
                 let newApprovers = Set(next.document.people(with: .approver).map(\.name))
                 let oldCount = oldSide.intersection(oldApprovers).subtracting(proposer.map { [$0] } ?? []).count
                 let newCount = newSide.intersection(newApprovers).count
-                guard proposer != nil, oldCount >= current.document.threshold, newCount >= next.document.threshold else {
+                guard proposer != nil, oldCount >= current.document.threshold, newCount >= next.document.threshold
+                else {
                     result.pending = next.document
                     result.pendingSigners = Array(oldSide.union(newSide)).sorted()
                     break
@@ -190,12 +201,17 @@ public enum PolicyChain {
                 continue
             }
             if !keys.contains(where: { claim.isValid(for: $0) }) {
-                throw ApprovalError.tampered(what: "a signature of policy version \(version) by '\(statement.signer)' does not verify")
+                throw ApprovalError.tampered(
+                    what: "a signature of policy version \(version) by '\(statement.signer)' does not verify"
+                )
             }
         }
     }
 
-    private static func document(_ stored: StoredPolicyVersion, workspaceID: String) throws -> (document: PolicyDocument, digest: String) {
+    private static func document(
+        _ stored: StoredPolicyVersion,
+        workspaceID: String
+    ) throws -> (document: PolicyDocument, digest: String) {
         let json: CanonicalJSON
         do {
             json = try CanonicalJSON(parsing: stored.text)

@@ -64,7 +64,9 @@ public struct PolicyDocument: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case workspaceID = "workspace_id"
-        case brand, version, previousDigest = "previous_digest", people, threshold
+        case brand, version
+        case previousDigest = "previous_digest"
+        case people, threshold
         case verifiedDomains = "verified_domains"
         case channels
         case approvalLifetimeHours = "approval_lifetime_hours"

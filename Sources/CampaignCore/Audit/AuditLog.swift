@@ -72,7 +72,12 @@ public struct WitnessMemory: Codable, Hashable, Sendable {
     public var checkpointRoot: String?
 
     /// Nothing remembered yet.
-    public init(genesisPolicyDigest: String? = nil, policyVersion: Int = 0, checkpointSize: Int = 0, checkpointRoot: String? = nil) {
+    public init(
+        genesisPolicyDigest: String? = nil,
+        policyVersion: Int = 0,
+        checkpointSize: Int = 0,
+        checkpointRoot: String? = nil
+    ) {
         self.genesisPolicyDigest = genesisPolicyDigest
         self.policyVersion = policyVersion
         self.checkpointSize = checkpointSize
@@ -109,7 +114,7 @@ extension CampaignStore {
     /// Records a refused or failed attempt in its own transaction (the attempt's own changes were rolled back).
     func auditRefusal(actor: String, action: String, target: String, error: any Error) {
         _ = try? write { db in
-            try Self.appendAudit(
+            let event = try Self.appendAudit(
                 AuditRecord(
                     actor: actor,
                     action: action,
@@ -120,6 +125,16 @@ extension CampaignStore {
                 at: Timestamp.string(context.now()),
                 in: db
             )
+            // Refused attempts on campaigns notify everyone too (a hijacked account probing is news).
+            if let policy = try? Self.verifiedPolicy(db, memory: WitnessMemory()) {
+                try Self.queueNotifications(
+                    for: event,
+                    policy: policy,
+                    in: db,
+                    at: Timestamp.string(context.now()),
+                    makeID: context.makeID
+                )
+            }
         }
     }
 
@@ -128,7 +143,8 @@ extension CampaignStore {
         try read { db in
             var sql = "SELECT event FROM audit_event ORDER BY seq"
             if let limit {
-                sql = "SELECT event FROM (SELECT seq, event FROM audit_event ORDER BY seq DESC LIMIT \(max(0, limit))) ORDER BY seq"
+                sql =
+                    "SELECT event FROM (SELECT seq, event FROM audit_event ORDER BY seq DESC LIMIT \(max(0, limit))) ORDER BY seq"
             }
             return try String.fetchAll(db, sql: sql).map { text in
                 guard let event = try? JSONDecoder().decode(AuditEvent.self, from: Data(text.utf8)) else {
@@ -164,7 +180,10 @@ extension CampaignStore {
                 continue
             }
             if seq != expected {
-                problem = (expected, seq > expected ? "event #\(expected) is missing: it was deleted" : "event #\(seq) is out of place")
+                problem = (
+                    expected,
+                    seq > expected ? "event #\(expected) is missing: it was deleted" : "event #\(seq) is out of place"
+                )
                 continue
             }
             guard let event = try? JSONDecoder().decode(AuditEvent.self, from: Data(text.utf8)),
@@ -180,7 +199,8 @@ extension CampaignStore {
             } else if event.previous != previous {
                 problem = (
                     seq - 1,
-                    seq == 1 ? "event #1 points to a predecessor: the log's start was cut"
+                    seq == 1
+                        ? "event #1 points to a predecessor: the log's start was cut"
                         : "event #\(seq - 1) was edited, deleted or reordered: event #\(seq) no longer chains to it"
                 )
             }
@@ -194,13 +214,15 @@ extension CampaignStore {
         )
         if result.problem == nil, let memory, memory.checkpointSize > 0 {
             if rows.count < memory.checkpointSize {
-                result.problem = "the log has \(rows.count) events but \(memory.checkpointSize) were verified before: "
+                result.problem =
+                    "the log has \(rows.count) events but \(memory.checkpointSize) were verified before: "
                     + "events after #\(rows.count) were truncated"
                 result.firstBadSeq = rows.count + 1
             } else if let root = memory.checkpointRoot,
                 Hex.encode(MerkleTree.rootHash(leafHashes: Array(leaves.prefix(memory.checkpointSize)))) != root
             {
-                result.problem = "the first \(memory.checkpointSize) events differ from those verified before: "
+                result.problem =
+                    "the first \(memory.checkpointSize) events differ from those verified before: "
                     + "the log was rewritten (a fork)"
                 result.firstBadSeq = 1
             }

@@ -83,7 +83,8 @@ struct DatabaseCatalog: CatalogReading {
     let db: Database
 
     func storedProduct(catalog: String, id: String) throws -> StoredProduct? {
-        guard let catalogID = try Int64.fetchOne(db, sql: "SELECT id FROM catalog WHERE name = ?", arguments: [catalog]) else {
+        guard let catalogID = try Int64.fetchOne(db, sql: "SELECT id FROM catalog WHERE name = ?", arguments: [catalog])
+        else {
             return nil
         }
         return try Row.fetchOne(
@@ -167,7 +168,9 @@ extension CampaignStore: CatalogReading {
     }
 
     public func selectProducts(catalog: String, selection: ProductSelection, limit: Int) throws -> [StoredProduct] {
-        try read { db in try DatabaseCatalog(db: db).selectProducts(catalog: catalog, selection: selection, limit: limit) }
+        try read { db in
+            try DatabaseCatalog(db: db).selectProducts(catalog: catalog, selection: selection, limit: limit)
+        }
     }
 }
 
@@ -206,7 +209,11 @@ extension CampaignStore {
         guard let manifest else {
             throw CampaignValidationFailure(diagnostics: diagnostics, file: file)
         }
-        let (revision, memory) = try authoring(author, action: "campaign.create", target: "campaign:\(manifest.campaignID)") {
+        let (revision, memory) = try authoring(
+            author,
+            action: "campaign.create",
+            target: "campaign:\(manifest.campaignID)"
+        ) {
             db,
             now in
             if try Bool.fetchOne(
@@ -249,7 +256,9 @@ extension CampaignStore {
         yaml newYAML: String?,
         file newFile: String?,
         author: Acting?
-    ) throws -> (revision: CampaignRevision?, latest: CampaignRevision, diagnostics: [CampaignDiagnostic], memory: WitnessMemory?) {
+    ) throws -> (
+        revision: CampaignRevision?, latest: CampaignRevision, diagnostics: [CampaignDiagnostic], memory: WitnessMemory?
+    ) {
         let latest = try latestRevision(id)
         let yaml = newYAML ?? latest.specYAML
         let file = newFile ?? latest.specFile
@@ -283,7 +292,8 @@ extension CampaignStore {
             )
             // A new revision voids the earlier ones' approvals; the campaign is a draft again unless live.
             try db.execute(
-                sql: "UPDATE campaign SET status = 'draft' WHERE id = ? AND status IN ('submitted', 'approved', 'rejected')",
+                sql:
+                    "UPDATE campaign SET status = 'draft' WHERE id = ? AND status IN ('submitted', 'approved', 'rejected')",
                 arguments: [id]
             )
             return revision
@@ -302,7 +312,11 @@ extension CampaignStore {
             let revision = try write { db in
                 let now = context.now()
                 let revision = try body(db, now)
-                try Self.appendAudit(Self.revisionRecord(revision, actor: "system", action: action, claim: nil), at: Timestamp.string(now), in: db)
+                try Self.appendAudit(
+                    Self.revisionRecord(revision, actor: "system", action: action, claim: nil),
+                    at: Timestamp.string(now),
+                    in: db
+                )
                 return revision
             }
             return (revision, nil)
@@ -313,13 +327,25 @@ extension CampaignStore {
             }
             let now = context.now()
             let revision = try body(db, now)
-            let claim = try Self.signAuthorship(revision, by: author, workspaceID: policy.document.workspaceID, in: db, now: now, nonce: context.makeID())
+            let claim = try Self.signAuthorship(
+                revision,
+                by: author,
+                workspaceID: policy.document.workspaceID,
+                in: db,
+                now: now,
+                nonce: context.makeID()
+            )
             return (Self.revisionRecord(revision, actor: author.name, action: action, claim: claim), revision)
         }
         return (revision, memory)
     }
 
-    private static func revisionRecord(_ revision: CampaignRevision, actor: String, action: String, claim: SignedClaim?) -> AuditRecord {
+    private static func revisionRecord(
+        _ revision: CampaignRevision,
+        actor: String,
+        action: String,
+        claim: SignedClaim?
+    ) -> AuditRecord {
         AuditRecord(
             actor: actor,
             action: action,

@@ -386,7 +386,8 @@ extension CampaignStore {
                     target: "catalog:\(options.catalog)",
                     outcome: outcome,
                     details: .object([
-                        "import_id": .integer(db.lastInsertedRowID), "source": .string(source), "reason": .string("\(error)"),
+                        "import_id": .integer(db.lastInsertedRowID), "source": .string(source),
+                        "reason": .string("\(error)"),
                     ])
                 ),
                 at: Timestamp.string(context.now()),

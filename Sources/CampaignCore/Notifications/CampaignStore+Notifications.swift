@@ -18,8 +18,15 @@ public struct QueuedNotification: Sendable, Hashable, Codable {
     public var updatedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, auditSeq = "audit_seq", event, recipient, channelKind = "channel_kind", channelTarget = "channel_target"
-        case payload, status, attempts, lastError = "last_error", createdAt = "created_at", updatedAt = "updated_at"
+        case id
+        case auditSeq = "audit_seq"
+        case event, recipient
+        case channelKind = "channel_kind"
+        case channelTarget = "channel_target"
+        case payload, status, attempts
+        case lastError = "last_error"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 }
 
@@ -39,7 +46,9 @@ extension CampaignStore {
         at time: String,
         makeID: () -> String
     ) throws {
-        guard notifyingActions.contains(event.action) || event.outcome == "refused" && event.action.hasPrefix("campaign.") else {
+        guard
+            notifyingActions.contains(event.action) || event.outcome == "refused" && event.action.hasPrefix("campaign.")
+        else {
             return
         }
         let checkpoint = try verifyAudit(db, against: nil)
@@ -86,9 +95,18 @@ extension CampaignStore {
                     """
             ).map {
                 QueuedNotification(
-                    id: $0[0], auditSeq: $0[1], event: $0[2], recipient: $0[3], channelKind: $0[4],
-                    channelTarget: $0[5], payload: $0[6], status: $0[7], attempts: $0[8], lastError: $0[9],
-                    createdAt: $0[10], updatedAt: $0[11]
+                    id: $0[0],
+                    auditSeq: $0[1],
+                    event: $0[2],
+                    recipient: $0[3],
+                    channelKind: $0[4],
+                    channelTarget: $0[5],
+                    payload: $0[6],
+                    status: $0[7],
+                    attempts: $0[8],
+                    lastError: $0[9],
+                    createdAt: $0[10],
+                    updatedAt: $0[11]
                 )
             }
         }
@@ -105,5 +123,49 @@ extension CampaignStore {
                 arguments: [error == nil ? "delivered" : "failed", error, Timestamp.string(context.now()), id]
             )
         }
+    }
+}
+
+extension CampaignStore {
+    /// Delivers queued notifications (pending ones, and failed ones when `retryFailed`), recording each
+    /// outcome; webhook secrets come from the environment variable the policy names, never the database.
+    public func deliverNotifications(
+        transport: any NotificationTransport,
+        environment: [String: String],
+        retryFailed: Bool = false
+    ) async throws -> (delivered: Int, failed: Int) {
+        let queued = try notifications(undeliveredOnly: true).filter { retryFailed || $0.status == "pending" }
+        guard !queued.isEmpty else {
+            return (0, 0)
+        }
+        let channels = try verifiedPolicy().document.channels
+        var delivered = 0
+        var failed = 0
+        for notification in queued.reversed() {
+            let configured = channels.first {
+                $0.kind == notification.channelKind && $0.target == notification.channelTarget
+            }
+            let secret = configured?.secretEnv.flatMap { environment[$0] }
+            let channel = NotificationChannel(
+                kind: notification.channelKind,
+                target: notification.channelTarget,
+                secret: secret
+            )
+            let message = NotificationMessage(
+                id: notification.id,
+                event: notification.event,
+                recipient: notification.recipient,
+                payload: notification.payload
+            )
+            do {
+                try await transport.deliver(message, to: channel)
+                try recordDelivery(id: notification.id, error: nil)
+                delivered += 1
+            } catch {
+                try recordDelivery(id: notification.id, error: "\(error)")
+                failed += 1
+            }
+        }
+        return (delivered, failed)
     }
 }

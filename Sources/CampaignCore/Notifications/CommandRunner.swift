@@ -63,23 +63,17 @@ enum CommandRunner {
             throw .misconfigured("cannot start /bin/sh: \(error.localizedDescription.lowercased())")
         }
 
-        let finished = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await exit.wait()
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? true
-            if !first {
+        // The time limit runs on a Dispatch timer, not the cooperative pool, so busy tasks cannot delay it.
+        let timedOut = TimeoutFlag()
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+            if !exit.isFinished {
+                timedOut.set()
                 stop(process, exit: exit)
             }
-            group.cancelAll()
-            return first
         }
-        guard finished else {
+        await exit.wait()
+        guard !timedOut.isSet else {
             throw .timedOut(seconds: Int(timeout.components.seconds))
         }
         let status = process.terminationStatus
@@ -105,13 +99,27 @@ enum CommandRunner {
         }
         kill(-pid, SIGTERM)
         kill(pid, SIGTERM)
-        Task {
-            try? await Task.sleep(for: killGrace)
+        DispatchQueue.global().asyncAfter(deadline: .now() + Double(killGrace.components.seconds)) {
             if !exit.isFinished {
                 kill(-pid, SIGKILL)
                 kill(pid, SIGKILL)
             }
         }
+    }
+}
+
+/// Set once by the timer when the command overran its time limit.
+private final class TimeoutFlag: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool {
+        lock.withLock { value }
+    }
+
+    func set() {
+        lock.withLock { value = true }
     }
 }
 

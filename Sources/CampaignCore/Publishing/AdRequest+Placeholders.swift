@@ -26,8 +26,8 @@ extension AdRequest {
     /// for the first one missing.
     public func resolved(with ids: [String: String]) throws(AdPlatformError) -> ResolvedAdRequest {
         let method = self.method.uppercased()
-        guard method == "POST" || method == "PUT" else {
-            throw .misconfigured("step \(step) uses method \(self.method); only post and put are sent")
+        guard method == "POST" || method == "PUT" || method == "GET" else {
+            throw .misconfigured("step \(step) uses method \(self.method); only get, post and put are sent")
         }
         let path = try Self.resolvePath(path, ids: ids)
         var parameters: [Parameter] = []

@@ -15,7 +15,9 @@ public struct DriftReport: Sendable, Codable, Hashable {
     public var newRevision: Int?
 
     enum CodingKeys: String, CodingKey {
-        case campaignID = "campaign_id", revision, changes, paused, newRevision = "new_revision"
+        case campaignID = "campaign_id"
+        case revision, changes, paused
+        case newRevision = "new_revision"
     }
 }
 
@@ -28,13 +30,17 @@ public struct TargetVerification: Sendable, Codable, Hashable {
     public var paused: Bool
 
     enum CodingKeys: String, CodingKey {
-        case campaignID = "campaign_id", revision, matches, problems, paused
+        case campaignID = "campaign_id"
+        case revision, matches, problems, paused
     }
 }
 
 extension CampaignStore {
     /// The fields of a manifest a catalog change can touch: drift in any of them pauses a live campaign.
-    static let driftFields = ["price_micros", "sale_price_micros", "link", "image_link", "title", "availability", "price_display", "original_price_display"]
+    static let driftFields = [
+        "price_micros", "sale_price_micros", "link", "image_link", "title", "availability", "price_display",
+        "original_price_display",
+    ]
 
     /// Checks every live campaign against the current catalog (run after each import).
     ///
@@ -45,7 +51,10 @@ extension CampaignStore {
         try write { db in
             let policy = try Self.verifiedPolicy(db, memory: WitnessMemory())
             var reports: [DriftReport] = []
-            let live = try String.fetchAll(db, sql: "SELECT id FROM campaign WHERE status IN ('published', 'publishing') ORDER BY id")
+            let live = try String.fetchAll(
+                db,
+                sql: "SELECT id FROM campaign WHERE status IN ('published', 'publishing') ORDER BY id"
+            )
             for id in live {
                 let latest = try Self.latestRevision(db, id)
                 let (manifest, diagnostics) = try Self.resolve(yaml: latest.yaml, file: latest.file, in: db)
@@ -58,9 +67,17 @@ extension CampaignStore {
                     changes = CampaignManifest.changes(from: try CanonicalJSON(parsing: latest.manifest), to: canonical)
                         .map(\.description)
                 } else {
-                    changes = diagnostics.filter { $0.severity == .error }.map { "\($0.code): \($0.productID.map { "product '\($0)': " } ?? "")\($0.message)" }
+                    changes = diagnostics.filter { $0.severity == .error }.map {
+                        "\($0.code): \($0.productID.map { "product '\($0)': " } ?? "")\($0.message)"
+                    }
                 }
-                var report = DriftReport(campaignID: id, revision: latest.revision, changes: changes, paused: false, newRevision: nil)
+                var report = DriftReport(
+                    campaignID: id,
+                    revision: latest.revision,
+                    changes: changes,
+                    paused: false,
+                    newRevision: nil
+                )
                 let now = Timestamp.string(context.now())
                 if pauseLive {
                     try db.execute(sql: "UPDATE campaign SET status = 'paused' WHERE id = ?", arguments: [id])
@@ -76,7 +93,10 @@ extension CampaignStore {
                             claims: [],
                             checkpoint: try Self.checkpointText(db, signer: nil)
                         )
-                        try outbox.write(bundle, sequence: outbox.count(campaignID: id, revision: latest.revision, action: "pause") + 1)
+                        try outbox.write(
+                            bundle,
+                            sequence: outbox.count(campaignID: id, revision: latest.revision, action: "pause") + 1
+                        )
                     }
                 }
                 if let manifest {
@@ -87,7 +107,9 @@ extension CampaignStore {
                             INSERT INTO campaign_revision (campaign_id, revision, spec_file, spec_yaml, manifest, digest, created_at, author, reason)
                             VALUES (?, ?, ?, ?, ?, ?, ?, 'system', 'catalog drift')
                             """,
-                        arguments: [id, number, latest.file, latest.yaml, canonical.canonicalString, canonical.sha256Hex, now]
+                        arguments: [
+                            id, number, latest.file, latest.yaml, canonical.canonicalString, canonical.sha256Hex, now,
+                        ]
                     )
                     report.newRevision = number
                 }
@@ -108,7 +130,10 @@ extension CampaignStore {
                 )
                 try Self.queueNotifications(for: event, policy: policy, in: db, at: now, makeID: context.makeID)
                 let encoded = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
-                try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", arguments: ["drift:\(id)", encoded])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+                    arguments: ["drift:\(id)", encoded]
+                )
                 reports.append(report)
             }
             return reports
@@ -129,7 +154,11 @@ extension CampaignStore {
         try write { db in
             let policy = try Self.verifiedPolicy(db, memory: WitnessMemory())
             guard let revision = try Self.publishedRevision(db, id, policy: policy) else {
-                throw ApprovalError.invalidTransition(campaignID: id, from: try Self.status(db, id), action: "verified on the platform")
+                throw ApprovalError.invalidTransition(
+                    campaignID: id,
+                    from: try Self.status(db, id),
+                    action: "verified on the platform"
+                )
             }
             guard
                 let row = try Row.fetchOne(
@@ -150,7 +179,9 @@ extension CampaignStore {
             if let manifest = file("manifest.json") {
                 let text = manifest.hasSuffix("\n") ? String(manifest.dropLast()) : manifest
                 if text != approvedManifest {
-                    if let held = try? CanonicalJSON(parsing: text), let approved = try? CanonicalJSON(parsing: approvedManifest) {
+                    if let held = try? CanonicalJSON(parsing: text),
+                        let approved = try? CanonicalJSON(parsing: approvedManifest)
+                    {
                         problems += CampaignManifest.changes(from: approved, to: held).map { "manifest.json: \($0)" }
                     } else {
                         problems.append("manifest.json is not the approved manifest")
@@ -159,26 +190,43 @@ extension CampaignStore {
             } else {
                 problems.append("the outbox has no bundle for revision \(revision) (\(folder))")
             }
-            if let digest = file("digest.txt"), digest.trimmingCharacters(in: .whitespacesAndNewlines) != approvedDigest {
-                problems.append("digest.txt is \(digest.prefix(16))…, the approved digest is \(approvedDigest.prefix(16))…")
+            if let digest = file("digest.txt"), digest.trimmingCharacters(in: .whitespacesAndNewlines) != approvedDigest
+            {
+                problems.append(
+                    "digest.txt is \(digest.prefix(16))…, the approved digest is \(approvedDigest.prefix(16))…"
+                )
             }
             if let requests = file("requests.json") {
                 let manifest = try JSONDecoder().decode(CampaignManifest.self, from: Data(approvedManifest.utf8))
-                let expected = PublishPlan.requests(for: manifest, revision: revision, settings: try Self.publishSettings(db))
+                let expected = PublishPlan.requests(
+                    for: manifest,
+                    revision: revision,
+                    settings: try Self.publishSettings(db)
+                )
                 if let held = try? JSONDecoder().decode([AdRequest].self, from: Data(requests.utf8)) {
                     if held != expected {
                         for (index, pair) in zip(held, expected).enumerated() where pair.0 != pair.1 {
-                            problems.append("requests.json: request \(index + 1) (\(pair.1.step)) differs from what was approved")
+                            problems.append(
+                                "requests.json: request \(index + 1) (\(pair.1.step)) differs from what was approved"
+                            )
                         }
                         if held.count != expected.count {
-                            problems.append("requests.json holds \(held.count) requests, \(expected.count) were approved")
+                            problems.append(
+                                "requests.json holds \(held.count) requests, \(expected.count) were approved"
+                            )
                         }
                     }
                 } else {
                     problems.append("requests.json is unreadable")
                 }
             }
-            var verification = TargetVerification(campaignID: id, revision: revision, matches: problems.isEmpty, problems: problems, paused: false)
+            var verification = TargetVerification(
+                campaignID: id,
+                revision: revision,
+                matches: problems.isEmpty,
+                problems: problems,
+                paused: false
+            )
             let now = Timestamp.string(context.now())
             if !problems.isEmpty {
                 if try Self.status(db, id) == "published" {
@@ -192,7 +240,9 @@ extension CampaignStore {
                         target: "campaign:\(id)@\(revision)",
                         outcome: "failed",
                         digest: approvedDigest,
-                        details: .object(["problems": .array(problems.map { .string($0) }), "paused": .bool(verification.paused)])
+                        details: .object([
+                            "problems": .array(problems.map { .string($0) }), "paused": .bool(verification.paused),
+                        ])
                     ),
                     at: now,
                     in: db
@@ -200,7 +250,12 @@ extension CampaignStore {
                 try Self.queueNotifications(for: event, policy: policy, in: db, at: now, makeID: context.makeID)
             } else {
                 try Self.appendAudit(
-                    AuditRecord(actor: "system", action: "publish.verify", target: "campaign:\(id)@\(revision)", digest: approvedDigest),
+                    AuditRecord(
+                        actor: "system",
+                        action: "publish.verify",
+                        target: "campaign:\(id)@\(revision)",
+                        digest: approvedDigest
+                    ),
                     at: now,
                     in: db
                 )
@@ -211,6 +266,11 @@ extension CampaignStore {
 
     /// Ids of the campaigns currently live (for `pause --all`).
     public func liveCampaigns() throws -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT id FROM campaign WHERE status IN ('published', 'publishing') ORDER BY id") }
+        try read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT id FROM campaign WHERE status IN ('published', 'publishing') ORDER BY id"
+            )
+        }
     }
 }

@@ -77,16 +77,35 @@ extension CampaignStore {
                 try faults.afterStore(step.position, step.request.step)
             }
         } catch let error as AdPlatformError {
-            failPlatformPublish(id, revision: start.revision, actor: acting.name, owner: owner, reason: error.description)
+            failPlatformPublish(
+                id,
+                revision: start.revision,
+                actor: acting.name,
+                owner: owner,
+                reason: error.description
+            )
             throw PublishError.stepFailed(campaignID: id, step: "\(error)", reason: error.description)
         } catch {
             // Anything else (a fault, a store error): release the lease so the next run can resume.
             failPlatformPublish(id, revision: start.revision, actor: acting.name, owner: owner, reason: "\(error)")
             throw error
         }
-        try finishPlatformPublish(id, revision: start.revision, digest: start.digest, ids: ids, actor: acting.name, owner: owner)
+        try finishPlatformPublish(
+            id,
+            revision: start.revision,
+            digest: start.digest,
+            ids: ids,
+            actor: acting.name,
+            owner: owner
+        )
         return (
-            PlatformPublishResult(campaignID: id, revision: start.revision, digest: start.digest, remoteIDs: ids, resumed: start.resumed),
+            PlatformPublishResult(
+                campaignID: id,
+                revision: start.revision,
+                digest: start.digest,
+                remoteIDs: ids,
+                resumed: start.resumed
+            ),
             memory
         )
     }
@@ -106,10 +125,18 @@ extension CampaignStore {
         var resumed: Bool
     }
 
-    private func beginPlatformPublish(_ id: String, as acting: Acting, owner: String) throws -> (PlatformPublishStart, WitnessMemory) {
+    private func beginPlatformPublish(
+        _ id: String,
+        as acting: Acting,
+        owner: String
+    ) throws -> (PlatformPublishStart, WitnessMemory) {
         try signing(acting, action: "campaign.publish", target: "campaign:\(id)") { db, policy in
             let now = context.now()
-            if let lease = try Row.fetchOne(db, sql: "SELECT owner, expires_at FROM publish_lease WHERE campaign_id = ?", arguments: [id]),
+            if let lease = try Row.fetchOne(
+                db,
+                sql: "SELECT owner, expires_at FROM publish_lease WHERE campaign_id = ?",
+                arguments: [id]
+            ),
                 let expires = Timestamp.date(lease[1]), expires > now, Self.isAlive(holder: lease[0])
             {
                 throw PublishError.inProgressElsewhere(campaignID: id, owner: lease[0])
@@ -121,16 +148,28 @@ extension CampaignStore {
             let record: AuditRecord
             if !existing.isEmpty {
                 // Resuming: the publish claim already spent the approvals; the content must still match.
-                guard let published = try Self.publishedRevision(db, id, policy: policy), published == latest.revision else {
+                guard let published = try Self.publishedRevision(db, id, policy: policy), published == latest.revision
+                else {
                     throw ApprovalError.tampered(what: "publish steps of '\(id)' exist without a valid publish claim")
                 }
                 let (recomputed, _) = try Self.resolve(yaml: latest.yaml, file: latest.file, in: db)
                 let digest = try recomputed?.canonicalJSON().sha256Hex
                 guard digest == latest.digest else {
-                    throw ApprovalError.contentChanged(campaignID: id, revision: latest.revision, stored: latest.digest, recomputed: digest ?? "invalid now")
+                    throw ApprovalError.contentChanged(
+                        campaignID: id,
+                        revision: latest.revision,
+                        stored: latest.digest,
+                        recomputed: digest ?? "invalid now"
+                    )
                 }
-                guard existing.contains(where: { $0.status != "done" }) else {
-                    throw ApprovalError.invalidTransition(campaignID: id, from: "already published at revision \(latest.revision)", action: "published again")
+                // Every step done but not finished (a crash after the last one): finishing is all that is left.
+                let state = try Self.status(db, id)
+                guard existing.contains(where: { $0.status != "done" }) || state == "publishing" else {
+                    throw ApprovalError.invalidTransition(
+                        campaignID: id,
+                        from: "already published at revision \(latest.revision)",
+                        action: "published again"
+                    )
                 }
                 resumed = true
                 record = AuditRecord(
@@ -148,13 +187,31 @@ extension CampaignStore {
                 guard state != "ended", state != "paused" else {
                     throw ApprovalError.invalidTransition(campaignID: id, from: state, action: "published")
                 }
-                let authorization = try Self.authorize(db, campaignID: id, action: "publish", acting: acting, policy: policy, now: now, nonce: context.makeID())
-                if let published = try Self.publishedRevision(db, id, policy: policy), published >= authorization.revision {
-                    throw ApprovalError.invalidTransition(campaignID: id, from: "already published at revision \(published)", action: "published again")
+                let authorization = try Self.authorize(
+                    db,
+                    campaignID: id,
+                    action: "publish",
+                    acting: acting,
+                    policy: policy,
+                    now: now,
+                    nonce: context.makeID()
+                )
+                if let published = try Self.publishedRevision(db, id, policy: policy),
+                    published >= authorization.revision
+                {
+                    throw ApprovalError.invalidTransition(
+                        campaignID: id,
+                        from: "already published at revision \(published)",
+                        action: "published again"
+                    )
                 }
                 let claim = try authorization.claim.claim()
                 try Self.insert(authorization.claim, claim, in: db, at: Timestamp.string(now))
-                let requests = PublishPlan.requests(for: authorization.manifest, revision: authorization.revision, settings: settings)
+                let requests = PublishPlan.requests(
+                    for: authorization.manifest,
+                    revision: authorization.revision,
+                    settings: settings
+                )
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 for (position, request) in requests.enumerated() {
@@ -163,7 +220,10 @@ extension CampaignStore {
                             INSERT INTO publish_step (campaign_id, revision, action, position, request, status, updated_at)
                             VALUES (?, ?, 'publish', ?, ?, 'pending', ?)
                             """,
-                        arguments: [id, authorization.revision, position, String(decoding: try encoder.encode(request), as: UTF8.self), Timestamp.string(now)]
+                        arguments: [
+                            id, authorization.revision, position,
+                            String(decoding: try encoder.encode(request), as: UTF8.self), Timestamp.string(now),
+                        ]
                     )
                 }
                 try db.execute(sql: "UPDATE campaign SET status = 'publishing' WHERE id = ?", arguments: [id])
@@ -194,7 +254,16 @@ extension CampaignStore {
                     ids[name] = value
                 }
             }
-            return (record, PlatformPublishStart(revision: latest.revision, digest: latest.digest, steps: steps, ids: ids, resumed: resumed))
+            return (
+                record,
+                PlatformPublishStart(
+                    revision: latest.revision,
+                    digest: latest.digest,
+                    steps: steps,
+                    ids: ids,
+                    resumed: resumed
+                )
+            )
         }
     }
 
@@ -219,7 +288,8 @@ extension CampaignStore {
         try write { db in
             try Self.requireLease(db, id, owner: owner)
             try db.execute(
-                sql: "UPDATE publish_step SET status = 'sending', updated_at = ? WHERE campaign_id = ? AND revision = ? AND action = 'publish' AND position = ?",
+                sql:
+                    "UPDATE publish_step SET status = 'sending', updated_at = ? WHERE campaign_id = ? AND revision = ? AND action = 'publish' AND position = ?",
                 arguments: [Timestamp.string(context.now()), id, revision, position]
             )
         }
@@ -252,13 +322,24 @@ extension CampaignStore {
     }
 
     private static func requireLease(_ db: Database, _ id: String, owner: String) throws {
-        let holder = try String.fetchOne(db, sql: "SELECT owner FROM publish_lease WHERE campaign_id = ?", arguments: [id])
+        let holder = try String.fetchOne(
+            db,
+            sql: "SELECT owner FROM publish_lease WHERE campaign_id = ?",
+            arguments: [id]
+        )
         guard holder == owner else {
             throw PublishError.inProgressElsewhere(campaignID: id, owner: holder ?? "nobody")
         }
     }
 
-    private func finishPlatformPublish(_ id: String, revision: Int, digest: String, ids: [String: String], actor: String, owner: String) throws {
+    private func finishPlatformPublish(
+        _ id: String,
+        revision: Int,
+        digest: String,
+        ids: [String: String],
+        actor: String,
+        owner: String
+    ) throws {
         try write { db in
             try Self.requireLease(db, id, owner: owner)
             try db.execute(sql: "DELETE FROM publish_lease WHERE campaign_id = ?", arguments: [id])
@@ -274,15 +355,30 @@ extension CampaignStore {
                 at: Timestamp.string(context.now()),
                 in: db
             )
-            try Self.queueNotifications(for: event, policy: try Self.verifiedPolicy(db, memory: WitnessMemory()), in: db, at: Timestamp.string(context.now()), makeID: context.makeID)
+            try Self.queueNotifications(
+                for: event,
+                policy: try Self.verifiedPolicy(db, memory: WitnessMemory()),
+                in: db,
+                at: Timestamp.string(context.now()),
+                makeID: context.makeID
+            )
         }
     }
 
     private func failPlatformPublish(_ id: String, revision: Int, actor: String, owner: String, reason: String) {
         _ = try? write { db in
-            try db.execute(sql: "DELETE FROM publish_lease WHERE campaign_id = ? AND owner = ?", arguments: [id, owner])
+            try db.execute(
+                sql: "DELETE FROM publish_lease WHERE campaign_id = ? AND owner = ?",
+                arguments: [id, owner]
+            )
             try Self.appendAudit(
-                AuditRecord(actor: actor, action: "campaign.publish_step", target: "campaign:\(id)@\(revision)", outcome: "failed", details: .object(["reason": .string(reason)])),
+                AuditRecord(
+                    actor: actor,
+                    action: "campaign.publish_step",
+                    target: "campaign:\(id)@\(revision)",
+                    outcome: "failed",
+                    details: .object(["reason": .string(reason)])
+                ),
                 at: Timestamp.string(context.now()),
                 in: db
             )

@@ -16,7 +16,12 @@ extension CampaignStore {
         try write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('publish', ?)", arguments: [text])
             try Self.appendAudit(
-                AuditRecord(actor: actor, action: "settings.publish", target: "settings", details: try CanonicalJSON(encoding: settings)),
+                AuditRecord(
+                    actor: actor,
+                    action: "settings.publish",
+                    target: "settings",
+                    details: try CanonicalJSON(encoding: settings)
+                ),
                 at: Timestamp.string(context.now()),
                 in: db
             )

@@ -79,22 +79,32 @@ public struct Outbox: Sendable {
     /// bundle and committing the database); a different bundle under the same name is refused.
     @discardableResult
     public func write(_ bundle: Bundle, sequence: Int? = nil) throws -> String {
-        let target = path(campaignID: bundle.campaignID, revision: bundle.revision, action: bundle.action, sequence: sequence)
+        let target = path(
+            campaignID: bundle.campaignID,
+            revision: bundle.revision,
+            action: bundle.action,
+            sequence: sequence
+        )
         let files = try contents(of: bundle)
         let manager = FileManager.default
         if manager.fileExists(atPath: target) {
-            let existing = (try? String(contentsOfFile: (target as NSString).appendingPathComponent("digest.txt"), encoding: .utf8))
+            let existing =
+                (try? String(contentsOfFile: (target as NSString).appendingPathComponent("digest.txt"), encoding: .utf8))
             guard existing == files["digest.txt"] else {
                 throw OutboxError.conflictingBundle(path: target)
             }
             return target
         }
         let parent = (target as NSString).deletingLastPathComponent
-        let temporary = (parent as NSString).appendingPathComponent(".tmp-\((target as NSString).lastPathComponent)-\(UUID().uuidString)")
+        let temporary = (parent as NSString).appendingPathComponent(
+            ".tmp-\((target as NSString).lastPathComponent)-\(UUID().uuidString)"
+        )
         do {
             try manager.createDirectory(atPath: temporary, withIntermediateDirectories: true)
             for (name, text) in files.sorted(by: { $0.key < $1.key }) {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: (temporary as NSString).appendingPathComponent(name)))
+                try Data(text.utf8).write(
+                    to: URL(fileURLWithPath: (temporary as NSString).appendingPathComponent(name))
+                )
             }
             guard rename(temporary, target) == 0 else {
                 throw OutboxError.cannotWrite(path: target, reason: String(cString: strerror(errno)))

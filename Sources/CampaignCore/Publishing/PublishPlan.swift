@@ -16,8 +16,11 @@ public struct PublishSettings: Sendable, Hashable, Codable {
     public var baseURL: String?
 
     enum CodingKeys: String, CodingKey {
-        case target, accountID = "account_id", fundingInstrumentID = "funding_instrument_id"
-        case asUserID = "as_user_id", baseURL = "base_url"
+        case target
+        case accountID = "account_id"
+        case fundingInstrumentID = "funding_instrument_id"
+        case asUserID = "as_user_id"
+        case baseURL = "base_url"
     }
 
     /// Settings with the outbox target.
@@ -52,7 +55,8 @@ public enum PublishPlan {
     }
 
     /// The requests for `manifest` (revision `revision`).
-    public static func requests(for manifest: CampaignManifest, revision: Int, settings: PublishSettings) -> [AdRequest] {
+    public static func requests(for manifest: CampaignManifest, revision: Int, settings: PublishSettings) -> [AdRequest]
+    {
         let marker = marker(campaignID: manifest.campaignID, revision: revision)
         let account = "/\(apiVersion)/accounts/{account_id}"
         var requests: [AdRequest] = []
@@ -63,7 +67,10 @@ public enum PublishPlan {
                 path: "\(account)/campaigns",
                 parameters: [
                     .init(name: "name", value: "\(manifest.name) \(marker)"),
-                    .init(name: "funding_instrument_id", value: settings.fundingInstrumentID ?? "{funding_instrument_id}"),
+                    .init(
+                        name: "funding_instrument_id",
+                        value: settings.fundingInstrumentID ?? "{funding_instrument_id}"
+                    ),
                     .init(name: "daily_budget_amount_local_micro", value: String(manifest.budget.dailyMicros)),
                     .init(name: "total_budget_amount_local_micro", value: String(manifest.budget.totalMicros)),
                     .init(name: "entity_status", value: "PAUSED"),
@@ -156,6 +163,64 @@ public enum PublishPlan {
         return requests
     }
 
+    /// How to find what a create request made, after a crash left its answer unrecorded: a GET on the
+    /// collection, and the fields an element must have (its marked name, or what it links).
+    public static func lookup(for request: AdRequest) -> (request: AdRequest, match: [String: String])? {
+        let account = "/\(apiVersion)/accounts/{account_id}"
+        let parameter = { (name: String) in request.parameters.first { $0.name == name }?.value }
+        func get(_ collection: String, _ parameters: [AdRequest.Parameter] = []) -> AdRequest {
+            AdRequest(
+                step: "lookup_\(request.step)",
+                method: "GET",
+                path: "\(account)/\(collection)",
+                parameters: parameters
+            )
+        }
+        switch request.step {
+        case "campaign":
+            return parameter("name").map { (get("campaigns"), ["name": $0]) }
+        case "line_item":
+            return parameter("name").map {
+                (get("line_items", [.init(name: "campaign_ids", value: "{campaign_id}")]), ["name": $0])
+            }
+        case "targeting_criteria":
+            guard let type = parameter("targeting_type"), let value = parameter("targeting_value") else {
+                return nil
+            }
+            return (
+                get("targeting_criteria", [.init(name: "line_item_ids", value: "{line_item_id}")]),
+                ["targeting_type": type, "targeting_value": value]
+            )
+        case "card":
+            guard let body = request.jsonBody, let json = try? CanonicalJSON(parsing: body),
+                case .object(let members) = json,
+                case .string(let name)? = members["name"]
+            else {
+                return nil
+            }
+            return (get("cards"), ["name": name])
+        case "tweet":
+            return parameter("name").map {
+                (
+                    get(
+                        "tweets",
+                        [
+                            .init(name: "tweet_type", value: "PUBLISHED"),
+                            .init(name: "timeline_type", value: "NULLCAST"),
+                        ]
+                    ), ["name": $0]
+                )
+            }
+        case "promoted_tweet":
+            return (
+                get("promoted_tweets", [.init(name: "line_item_ids", value: "{line_item_id}")]),
+                ["tweet_id": "{tweet_id}"]
+            )
+        default:
+            return nil
+        }
+    }
+
     /// The request that pauses (or resumes) a live campaign.
     public static func statusChange(paused: Bool) -> AdRequest {
         status(paused ? "PAUSED" : "ACTIVE", of: "campaigns", id: "{campaign_id}", step: paused ? "pause" : "resume")
@@ -184,7 +249,9 @@ public enum PublishPlan {
                 "original_price": card.originalPriceDisplay.map { .string($0) } ?? .null,
                 "button": .object([
                     "label": .string(card.buyButton.label),
-                    "destination": .object(["type": .string("WEBSITE"), "url": .string(card.buyButton.destination.ascii)]),
+                    "destination": .object([
+                        "type": .string("WEBSITE"), "url": .string(card.buyButton.destination.ascii),
+                    ]),
                 ]),
                 "product_id": .string(card.product.id),
                 "role": .string(card.role),

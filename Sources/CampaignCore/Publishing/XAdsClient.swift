@@ -214,7 +214,11 @@ public struct XAdsClient: AdPlatform, CustomStringConvertible, CustomDebugString
             return .failure(reason: "the request url could not be signed")
         }
         var request = HTTPClientRequest(url: url)
-        request.method = resolved.method == "PUT" ? .PUT : .POST
+        switch resolved.method {
+        case "PUT": request.method = .PUT
+        case "GET": request.method = .GET
+        default: request.method = .POST
+        }
         request.headers.add(name: "Authorization", value: authorization)
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "campaignctl")
@@ -394,5 +398,48 @@ enum XAdsDataField {
             return nil
         }
         return text
+    }
+}
+
+extension XAdsClient: AdPlatformLookup {
+    /// Looks for the entity an unacknowledged create made, by the marker in its name (or, for targeting
+    /// criteria and promoted tweets, by what they link), so a resumed publish does not create it twice.
+    public func find(_ request: AdRequest, ids: [String: String]) async throws -> String? {
+        guard let lookup = PublishPlan.lookup(for: request), let field = request.returns else {
+            return nil
+        }
+        let response = try await send(lookup.request, ids: ids)
+        return XAdsDataField.firstMatch(in: response.body, where: lookup.match, resolving: ids, returning: field)
+    }
+}
+
+extension XAdsDataField {
+    /// The `returning` field of the first element of `data` whose fields equal `match` (placeholders resolved).
+    static func firstMatch(
+        in body: String,
+        where match: [String: String],
+        resolving ids: [String: String],
+        returning field: String
+    ) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+            let items = object["data"] as? [[String: Any]]
+        else {
+            return nil
+        }
+        func text(_ value: Any?) -> String? {
+            switch value {
+            case let string as String: string
+            case let number as NSNumber: number.stringValue
+            default: nil
+            }
+        }
+        let wanted = match.mapValues { value -> String in
+            if value.hasPrefix("{"), value.hasSuffix("}"), let id = ids[String(value.dropFirst().dropLast())] {
+                return id
+            }
+            return value
+        }
+        let found = items.first { item in wanted.allSatisfy { text(item[$0.key]) == $0.value } }
+        return found.flatMap { text($0[field]) }
     }
 }

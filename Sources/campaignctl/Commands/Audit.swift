@@ -28,7 +28,9 @@ extension CampaignCtl.Audit {
             for event in events {
                 let digest = event.digest.map { " \($0.prefix(12))…" } ?? ""
                 let signed = event.claim == nil ? "" : " [signed]"
-                Output.line("#\(event.seq) \(event.time) \(event.actor) \(event.action) \(event.target) \(event.outcome)\(digest)\(signed)")
+                Output.line(
+                    "#\(event.seq) \(event.time) \(event.actor) \(event.action) \(event.target) \(event.outcome)\(digest)\(signed)"
+                )
             }
         }
     }
@@ -89,7 +91,9 @@ extension CampaignCtl.Audit {
             } catch {
                 throw CommandError.cannotWrite(path: out, reason: error.localizedDescription)
             }
-            Output.line("wrote \(out): checkpoint of \(verification.size) events, root \(verification.root), signed by \(name)")
+            Output.line(
+                "wrote \(out): checkpoint of \(verification.size) events, root \(verification.root), signed by \(name)"
+            )
         }
     }
 }

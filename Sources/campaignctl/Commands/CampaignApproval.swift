@@ -5,7 +5,9 @@ import Foundation
 
 extension CampaignCtl.Campaign {
     struct Submit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Submit the latest revision for approval (an author signs its digest).")
+        static let configuration = CommandConfiguration(
+            abstract: "Submit the latest revision for approval (an author signs its digest)."
+        )
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var identity: IdentityOptions
@@ -14,15 +16,18 @@ extension CampaignCtl.Campaign {
         func run() throws {
             let store = try global.openStore()
             let evaluation = try actingAs(identity, store) { try store.submitCampaign(id, as: $0) }
-            Output.line("submitted revision \(evaluation.revision) of '\(id)' (digest \(evaluation.digest)); it needs "
-                + "\(evaluation.threshold) approval(s) from people other than its author and submitter")
+            Output.line(
+                "submitted revision \(evaluation.revision) of '\(id)' (digest \(evaluation.digest)); it needs "
+                    + "\(evaluation.threshold) approval(s) from people other than its author and submitter"
+            )
         }
     }
 
     struct Approve: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Review and sign the latest revision: it shows exactly what you sign, then asks.",
-            discussion: "Shows the manifest summary, the diff from the last published revision and every URL in both forms."
+            discussion:
+                "Shows the manifest summary, the diff from the last published revision and every URL in both forms."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -35,11 +40,15 @@ extension CampaignCtl.Campaign {
             let store = try global.openStore()
             let revision = try store.campaignRevision(id)
             let manifest = try revision.manifest()
-            Output.line("You are about to sign revision \(revision.revision) of '\(id)' for \(resume ? "resuming" : "publishing"):")
+            Output.line(
+                "You are about to sign revision \(revision.revision) of '\(id)' for \(resume ? "resuming" : "publishing"):"
+            )
             Output.line("  digest \(revision.digest)")
-            Output.line("  \(manifest.format) from \(manifest.account); budget \(Money.decimalString(micros: manifest.budget.dailyMicros, currency: manifest.budget.currency)) "
-                + "\(manifest.budget.currency)/day, \(Money.decimalString(micros: manifest.budget.totalMicros, currency: manifest.budget.currency)) "
-                + "\(manifest.budget.currency) in all; \(manifest.schedule.start) → \(manifest.schedule.end)")
+            Output.line(
+                "  \(manifest.format) from \(manifest.account); budget \(Money.decimalString(micros: manifest.budget.dailyMicros, currency: manifest.budget.currency)) "
+                    + "\(manifest.budget.currency)/day, \(Money.decimalString(micros: manifest.budget.totalMicros, currency: manifest.budget.currency)) "
+                    + "\(manifest.budget.currency) in all; \(manifest.schedule.start) → \(manifest.schedule.end)"
+            )
             Output.line("  text: \(manifest.tweet.text)")
             for link in manifest.tweet.links {
                 Output.line("    link: \(link.unicode)")
@@ -48,7 +57,9 @@ extension CampaignCtl.Campaign {
             for card in manifest.cards {
                 Output.line("  card \(card.position) \(card.product.id): \(card.headline) — \(card.priceDisplay)")
                 Output.line("    \(card.buyButton.label) → \(card.buyButton.destination.unicode)")
-                Output.line("    \(String(repeating: " ", count: card.buyButton.label.count))   \(card.buyButton.destination.ascii)  (what the browser opens)")
+                Output.line(
+                    "    \(String(repeating: " ", count: card.buyButton.label.count))   \(card.buyButton.destination.ascii)  (what the browser opens)"
+                )
             }
             if let published = try store.campaignStatus(id).publishedRevision, published != revision.revision {
                 let diff = try store.campaignDiff(id, from: published, to: revision.revision)
@@ -63,14 +74,20 @@ extension CampaignCtl.Campaign {
                     throw CommandError.declined
                 }
             }
-            let evaluation = try actingAs(identity, store) { try store.approveCampaign(id, for: resume ? "resume" : "publish", as: $0) }
-            Output.line("approved revision \(evaluation.revision) of '\(id)': \(evaluation.approvers.count) of \(evaluation.threshold) "
-                + "approval(s) (\(evaluation.approvers.joined(separator: ", ")))")
+            let evaluation = try actingAs(identity, store) {
+                try store.approveCampaign(id, for: resume ? "resume" : "publish", as: $0)
+            }
+            Output.line(
+                "approved revision \(evaluation.revision) of '\(id)': \(evaluation.approvers.count) of \(evaluation.threshold) "
+                    + "approval(s) (\(evaluation.approvers.joined(separator: ", ")))"
+            )
         }
     }
 
     struct Reject: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject the latest revision (one approver blocks it).")
+        static let configuration = CommandConfiguration(
+            abstract: "Reject the latest revision (one approver blocks it)."
+        )
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var identity: IdentityOptions
@@ -113,9 +130,13 @@ extension CampaignCtl.Campaign {
             if let published = status.publishedRevision {
                 Output.line("  live revision: \(published)")
             }
-            Output.line("  author: \(evaluation.author ?? "system"); submitted by: \(evaluation.submitter ?? "nobody yet")")
-            Output.line("  approvals: \(evaluation.approvers.count) of \(evaluation.threshold)"
-                + (evaluation.approvers.isEmpty ? "" : " (\(evaluation.approvers.joined(separator: ", ")))"))
+            Output.line(
+                "  author: \(evaluation.author ?? "system"); submitted by: \(evaluation.submitter ?? "nobody yet")"
+            )
+            Output.line(
+                "  approvals: \(evaluation.approvers.count) of \(evaluation.threshold)"
+                    + (evaluation.approvers.isEmpty ? "" : " (\(evaluation.approvers.joined(separator: ", ")))")
+            )
             for reason in evaluation.notCounted {
                 Output.line("    not counted: \(reason)")
             }
@@ -123,8 +144,10 @@ extension CampaignCtl.Campaign {
                 Output.line("  rejected by \(rejection.person): \(rejection.reason)")
             }
             if let drift = try global.openStore().drift(of: id) {
-                Output.line("  drift detected on revision \(drift.revision)" + (drift.paused ? " (paused)" : "")
-                    + (drift.newRevision.map { "; revision \($0) prepared for approval" } ?? "") + ":")
+                Output.line(
+                    "  drift detected on revision \(drift.revision)" + (drift.paused ? " (paused)" : "")
+                        + (drift.newRevision.map { "; revision \($0) prepared for approval" } ?? "") + ":"
+                )
                 for change in drift.changes {
                     Output.line("    \(change)")
                 }
@@ -136,4 +159,3 @@ extension CampaignCtl.Campaign {
         }
     }
 }
-

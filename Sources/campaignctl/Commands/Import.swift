@@ -77,9 +77,11 @@ extension CampaignCtl {
             // Live campaigns whose products just changed are paused at once and get a new revision to approve.
             if report.importID != nil, (try? store.workspace()) != nil {
                 for drift in try store.detectDrift(outbox: outboxOptions.outbox(for: global)) {
-                    Output.error("drift: campaign '\(drift.campaignID)' revision \(drift.revision) uses data that changed; "
-                        + (drift.paused ? "it was paused and everyone notified" : "it was flagged")
-                        + (drift.newRevision.map { "; revision \($0) awaits approval" } ?? ""))
+                    Output.error(
+                        "drift: campaign '\(drift.campaignID)' revision \(drift.revision) uses data that changed; "
+                            + (drift.paused ? "it was paused and everyone notified" : "it was flagged")
+                            + (drift.newRevision.map { "; revision \($0) awaits approval" } ?? "")
+                    )
                     for change in drift.changes {
                         Output.error("  \(change)")
                     }

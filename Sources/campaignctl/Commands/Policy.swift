@@ -28,7 +28,9 @@ func printPolicy(_ policy: VerifiedPolicy) {
     if let pending = policy.pending {
         Output.line("pending: v\(pending.version), signed by \(policy.pendingSigners.joined(separator: ", "))")
     } else if !policy.isSealed {
-        Output.line("signed so far by: \(policy.pendingSigners.isEmpty ? "nobody" : policy.pendingSigners.joined(separator: ", "))")
+        Output.line(
+            "signed so far by: \(policy.pendingSigners.isEmpty ? "nobody" : policy.pendingSigners.joined(separator: ", "))"
+        )
     }
 }
 
@@ -54,8 +56,14 @@ extension CampaignCtl.Policy {
         func run() throws {
             let store = try global.openStore()
             let policy = try actingAs(identity, store) { try store.sealPolicy(as: $0) }
-            Output.line(policy.isSealed ? "policy v1 sealed: it is in force" : "signed; still waiting for: "
-                + Set(policy.document.people.map(\.name)).subtracting(policy.pendingSigners).sorted().joined(separator: ", "))
+            Output.line(
+                policy.isSealed
+                    ? "policy v1 sealed: it is in force"
+                    : "signed; still waiting for: "
+                        + Set(policy.document.people.map(\.name)).subtracting(policy.pendingSigners).sorted().joined(
+                            separator: ", "
+                        )
+            )
         }
     }
 
@@ -113,7 +121,9 @@ extension CampaignCtl.Policy {
             if let threshold { changes.append(.setThreshold(threshold)) }
             if let addDomain { changes.append(.addDomain(addDomain)) }
             if let removeDomain { changes.append(.removeDomain(removeDomain)) }
-            if let addWebhook { changes.append(.addChannel(.init(kind: "webhook", target: addWebhook, secretEnv: secretEnv))) }
+            if let addWebhook {
+                changes.append(.addChannel(.init(kind: "webhook", target: addWebhook, secretEnv: secretEnv)))
+            }
             if let addCommand { changes.append(.addChannel(.init(kind: "command", target: addCommand))) }
             if let removeChannel { changes.append(.removeChannel(target: removeChannel)) }
             if let approvalLifetime { changes.append(.setApprovalLifetime(hours: approvalLifetime)) }
@@ -122,7 +132,9 @@ extension CampaignCtl.Policy {
             }
             let store = try global.openStore()
             let policy = try actingAs(identity, store) { try store.proposePolicy(changes, as: $0) }
-            Output.line("proposed policy v\(policy.pending?.version ?? 0): it needs approvals (campaignctl policy approve --as NAME)")
+            Output.line(
+                "proposed policy v\(policy.pending?.version ?? 0): it needs approvals (campaignctl policy approve --as NAME)"
+            )
         }
     }
 
@@ -136,7 +148,9 @@ extension CampaignCtl.Policy {
             let store = try global.openStore()
             let policy = try actingAs(identity, store) { try store.approvePolicy(as: $0) }
             if let pending = policy.pending {
-                Output.line("signed; v\(pending.version) is still pending (signed by \(policy.pendingSigners.joined(separator: ", ")))")
+                Output.line(
+                    "signed; v\(pending.version) is still pending (signed by \(policy.pendingSigners.joined(separator: ", ")))"
+                )
             } else {
                 Output.line("policy v\(policy.document.version) is now in force")
             }
@@ -151,8 +165,10 @@ extension CampaignCtl.Policy {
         func run() throws {
             for version in try global.openStore().policyHistory() {
                 let proposer = version.proposer.map { ", proposed by \($0)" } ?? ""
-                Output.line("v\(version.version) \(version.state) \(version.digest.prefix(16))…\(proposer); "
-                    + "signed by \(version.signers.isEmpty ? "nobody" : version.signers.joined(separator: ", "))")
+                Output.line(
+                    "v\(version.version) \(version.state) \(version.digest.prefix(16))…\(proposer); "
+                        + "signed by \(version.signers.isEmpty ? "nobody" : version.signers.joined(separator: ", "))"
+                )
             }
         }
     }

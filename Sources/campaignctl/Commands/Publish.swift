@@ -9,8 +9,11 @@ struct OutboxOptions: ParsableArguments {
 
     func outbox(for global: GlobalOptions) -> Outbox {
         let environment = ProcessInfo.processInfo.environment
-        let directory = outbox ?? environment["CAMPAIGNCTL_OUTBOX"]
-            ?? (((global.databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("outbox"))
+        let directory =
+            outbox ?? environment["CAMPAIGNCTL_OUTBOX"]
+            ?? (((global.databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+                "outbox"
+            ))
         return Outbox(directory: directory.isEmpty ? "outbox" : directory)
     }
 }
@@ -50,21 +53,28 @@ extension CampaignCtl.Campaign {
                 let (acting, keystore, workspaceID) = try identity.acting(in: store)
                 let (result, memory) = try await store.publish(id, as: acting, to: xAdsClient(settings))
                 try identity.remember(memory, in: keystore, workspaceID: workspaceID)
-                Output.line("published revision \(result.revision) of '\(id)' to the X Ads API"
-                    + (result.resumed ? " (resumed)" : "") + ": campaign \(result.remoteIDs["campaign_id"] ?? "?"), "
-                    + "tweet \(result.remoteIDs["tweet_id"] ?? "?")")
+                Output.line(
+                    "published revision \(result.revision) of '\(id)' to the X Ads API"
+                        + (result.resumed ? " (resumed)" : "")
+                        + ": campaign \(result.remoteIDs["campaign_id"] ?? "?"), "
+                        + "tweet \(result.remoteIDs["tweet_id"] ?? "?")"
+                )
                 return
             }
             let outbox = outboxOptions.outbox(for: global)
             let authorization = try actingAs(identity, store) { try store.publishCampaign(id, as: $0, outbox: outbox) }
-            Output.line("published revision \(authorization.revision) of '\(id)' (digest \(authorization.digest)), approved by "
-                + authorization.evaluation.approvers.joined(separator: ", "))
+            Output.line(
+                "published revision \(authorization.revision) of '\(id)' (digest \(authorization.digest)), approved by "
+                    + authorization.evaluation.approvers.joined(separator: ", ")
+            )
             Output.line("outbox: \(outbox.path(campaignID: id, revision: authorization.revision, action: "publish"))")
         }
     }
 
     struct Resume: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resume a paused campaign (needs fresh approvals for resuming).")
+        static let configuration = CommandConfiguration(
+            abstract: "Resume a paused campaign (needs fresh approvals for resuming)."
+        )
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var identity: IdentityOptions
@@ -75,13 +85,17 @@ extension CampaignCtl.Campaign {
             let store = try global.openStore()
             let outbox = outboxOptions.outbox(for: global)
             let authorization = try actingAs(identity, store) { try store.resumeCampaign(id, as: $0, outbox: outbox) }
-            Output.line("resumed '\(id)' (revision \(authorization.revision)), approved by "
-                + authorization.evaluation.approvers.joined(separator: ", "))
+            Output.line(
+                "resumed '\(id)' (revision \(authorization.revision)), approved by "
+                    + authorization.evaluation.approvers.joined(separator: ", ")
+            )
         }
     }
 
     struct Pause: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The kill switch: pause a live campaign at once (one person).")
+        static let configuration = CommandConfiguration(
+            abstract: "The kill switch: pause a live campaign at once (one person)."
+        )
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var identity: IdentityOptions
@@ -90,7 +104,13 @@ extension CampaignCtl.Campaign {
         @Option(help: "Why.") var reason: String = "paused by hand"
 
         func run() throws {
-            try CampaignCtl.PauseCommand.pause([id], reason: reason, global: global, identity: identity, outbox: outboxOptions)
+            try CampaignCtl.PauseCommand.pause(
+                [id],
+                reason: reason,
+                global: global,
+                identity: identity,
+                outbox: outboxOptions
+            )
         }
     }
 }
@@ -125,11 +145,19 @@ extension CampaignCtl {
             try Self.pause(ids, reason: reason, global: global, identity: identity, outbox: outboxOptions)
         }
 
-        static func pause(_ ids: [String], reason: String, global: GlobalOptions, identity: IdentityOptions, outbox: OutboxOptions) throws {
+        static func pause(
+            _ ids: [String],
+            reason: String,
+            global: GlobalOptions,
+            identity: IdentityOptions,
+            outbox: OutboxOptions
+        ) throws {
             let store = try global.openStore()
             let box = outbox.outbox(for: global)
             for id in ids {
-                try actingAs(identity, store) { acting in ((), try store.pauseCampaign(id, reason: reason, as: acting, outbox: box)) }
+                try actingAs(identity, store) { acting in
+                    ((), try store.pauseCampaign(id, reason: reason, as: acting, outbox: box))
+                }
                 Output.line("paused '\(id)'; everyone was notified; resuming needs fresh approvals")
             }
         }
@@ -158,11 +186,15 @@ extension CampaignCtl {
                 for id in ids {
                     let verification = try store.verifyTarget(id, outbox: outboxOptions.outbox(for: global))
                     if verification.matches {
-                        Output.line("'\(id)' revision \(verification.revision): the target matches the approved manifest")
+                        Output.line(
+                            "'\(id)' revision \(verification.revision): the target matches the approved manifest"
+                        )
                     } else {
                         mismatches += 1
-                        Output.error("'\(id)' revision \(verification.revision): the target differs from what was approved"
-                            + (verification.paused ? "; the campaign was paused and everyone notified" : ""))
+                        Output.error(
+                            "'\(id)' revision \(verification.revision): the target differs from what was approved"
+                                + (verification.paused ? "; the campaign was paused and everyone notified" : "")
+                        )
                         for problem in verification.problems {
                             Output.error("  \(problem)")
                         }
@@ -184,7 +216,8 @@ extension CampaignCtl {
         struct Publish: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Show or set the publishing target (outbox or x-ads) and the X Ads account.",
-                discussion: "The API's secrets are never stored: XADS_CONSUMER_KEY, XADS_CONSUMER_SECRET, XADS_ACCESS_TOKEN and XADS_ACCESS_TOKEN_SECRET come from the environment."
+                discussion:
+                    "The API's secrets are never stored: XADS_CONSUMER_KEY, XADS_CONSUMER_SECRET, XADS_ACCESS_TOKEN and XADS_ACCESS_TOKEN_SECRET come from the environment."
             )
 
             @OptionGroup var global: GlobalOptions

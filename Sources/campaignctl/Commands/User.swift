@@ -33,7 +33,6 @@ extension CampaignCtl {
     }
 }
 
-
 extension CampaignCtl.User {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -48,7 +47,8 @@ extension CampaignCtl.User {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The person's name (a-z, 0-9, '.', '_', '-').") var name: String
-        @Option(name: .customLong("role"), help: "author, approver or admin (repeat for several).") var roleNames: [String] = []
+        @Option(name: .customLong("role"), help: "author, approver or admin (repeat for several).") var roleNames:
+            [String] = []
 
         /// The roles given, each checked.
         var roles: [Role] {
@@ -61,7 +61,8 @@ extension CampaignCtl.User {
                 }
             }
         }
-        @Option(help: "A public key file (`ed25519 <base64> name`) to enrol instead of generating one.") var publicKey: String?
+        @Option(help: "A public key file (`ed25519 <base64> name`) to enrol instead of generating one.") var publicKey:
+            String?
         @Option(help: "The person's keystore folder, where a new key is generated.") var keystore: String?
 
         func run() throws {
@@ -80,8 +81,10 @@ extension CampaignCtl.User {
                 Output.line("generated \(name)'s key in \(directory) (private key file mode 0600)")
             }
             let document = try store.addPerson(name: name, roles: try roles, publicKey: base64, actor: name)
-            Output.line("added \(name) (\(roleNames.joined(separator: ", "))) to policy v1; "
-                + "\(document.people.count) people; every one of them must now sign: campaignctl policy seal --as NAME")
+            Output.line(
+                "added \(name) (\(roleNames.joined(separator: ", "))) to policy v1; "
+                    + "\(document.people.count) people; every one of them must now sign: campaignctl policy seal --as NAME"
+            )
         }
     }
 
@@ -94,7 +97,9 @@ extension CampaignCtl.User {
             let policy = try global.openStore().verifiedPolicy()
             for person in policy.document.people {
                 let revoked = policy.revoked.contains(person.name) ? " [revoked]" : ""
-                Output.line("\(person.name)\t\(person.roles.joined(separator: ","))\ted25519 \(person.publicKey)\(revoked)")
+                Output.line(
+                    "\(person.name)\t\(person.roles.joined(separator: ","))\ted25519 \(person.publicKey)\(revoked)"
+                )
             }
         }
     }

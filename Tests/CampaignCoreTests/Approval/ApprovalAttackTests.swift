@@ -50,7 +50,9 @@ import Testing
             try f.approve("coussin-terracotta", by: f.bob)
         }
         // A second copy of bob's approval row, inserted behind the tool's back, still counts once.
-        try f.tamper("INSERT INTO claim (kind, signer, campaign_id, revision, text, signature, created_at) SELECT kind, signer, campaign_id, revision, text, signature, created_at FROM claim WHERE kind = 'campaign.approve'")
+        try f.tamper(
+            "INSERT INTO claim (kind, signer, campaign_id, revision, text, signature, created_at) SELECT kind, signer, campaign_id, revision, text, signature, created_at FROM claim WHERE kind = 'campaign.approve'"
+        )
         let status = try f.store.campaignStatus("coussin-terracotta")
         #expect(status.evaluation.approvers == ["bob"])
         #expect(throws: ApprovalError.self) { try f.publish("coussin-terracotta", by: f.alice) }
@@ -63,7 +65,8 @@ import Testing
         try f.createAndSubmit()
         // bob signs with a key that is not his in the policy (a second device the policy never enrolled).
         let otherBob = TestSigner("bob")
-        #expect(throws: ApprovalError.tampered(what: "the key of 'bob' in this keystore is not the one in the policy")) {
+        #expect(throws: ApprovalError.tampered(what: "the key of 'bob' in this keystore is not the one in the policy"))
+        {
             _ = try f.store.approveCampaign("coussin-terracotta", as: Acting(signer: otherBob, memory: WitnessMemory()))
         }
         #expect(throws: ApprovalError.self) { try f.publish("coussin-terracotta", by: f.alice) }
@@ -71,13 +74,28 @@ import Testing
         let workspace = try f.store.workspace()
         let revision = try f.store.campaignRevision("coussin-terracotta")
         let claim = Claim(
-            kind: .campaignApprove, workspaceID: workspace.id, signer: "bob", issuedAt: 1_795_000_000, nonce: "n",
-            expiresAt: 1_895_000_000, campaignID: "coussin-terracotta", revision: 1, manifestDigest: revision.digest,
-            policyVersion: 1, approves: "publish"
+            kind: .campaignApprove,
+            workspaceID: workspace.id,
+            signer: "bob",
+            issuedAt: 1_795_000_000,
+            nonce: "n",
+            expiresAt: 1_895_000_000,
+            campaignID: "coussin-terracotta",
+            revision: 1,
+            manifestDigest: revision.digest,
+            policyVersion: 1,
+            approves: "publish"
         )
         let signed = try SignedClaim.sign(claim, with: otherBob)
-        try f.tamper("INSERT INTO claim (kind, signer, campaign_id, revision, text, signature, created_at) VALUES ('campaign.approve', 'bob', 'coussin-terracotta', 1, ?, ?, 'x')", [signed.text, signed.signature])
-        #expect(throws: ApprovalError.tampered(what: "a campaign.approve claim by 'bob' on 'coussin-terracotta' does not verify")) {
+        try f.tamper(
+            "INSERT INTO claim (kind, signer, campaign_id, revision, text, signature, created_at) VALUES ('campaign.approve', 'bob', 'coussin-terracotta', 1, ?, ?, 'x')",
+            [signed.text, signed.signature]
+        )
+        #expect(
+            throws: ApprovalError.tampered(
+                what: "a campaign.approve claim by 'bob' on 'coussin-terracotta' does not verify"
+            )
+        ) {
             try f.publish("coussin-terracotta", by: f.alice)
         }
     }
@@ -88,14 +106,22 @@ import Testing
         try f.createAndSubmit("bougies-hiver")
         try f.approve("coussin-terracotta", by: f.bob)
         // Copy bob's approval row onto the other campaign: its signed text still names coussin-terracotta.
-        try f.tamper("INSERT INTO claim (kind, signer, campaign_id, revision, text, signature, created_at) SELECT kind, signer, 'bougies-hiver', revision, text, signature, created_at FROM claim WHERE kind = 'campaign.approve'")
+        try f.tamper(
+            "INSERT INTO claim (kind, signer, campaign_id, revision, text, signature, created_at) SELECT kind, signer, 'bougies-hiver', revision, text, signature, created_at FROM claim WHERE kind = 'campaign.approve'"
+        )
         let status = try f.store.campaignStatus("bougies-hiver")
         #expect(status.evaluation.approvers.isEmpty)
         #expect(throws: ApprovalError.self) { try f.publish("bougies-hiver", by: f.alice) }
         // An approval for `resume` does not allow `publish`.
         let fresh = try ApprovalFixture()
         try fresh.createAndSubmit()
-        #expect(throws: ApprovalError.invalidTransition(campaignID: "coussin-terracotta", from: "submitted", action: "approved for resuming")) {
+        #expect(
+            throws: ApprovalError.invalidTransition(
+                campaignID: "coussin-terracotta",
+                from: "submitted",
+                action: "approved for resuming"
+            )
+        ) {
             try fresh.approve("coussin-terracotta", by: fresh.bob, for: "resume")
         }
     }
@@ -108,8 +134,13 @@ import Testing
         try g.approve("coussin-terracotta", by: g.bob)
         // Carry g's approval row into f's database: other workspace id, other keys.
         let text: String = try #require(try g.scalar("SELECT text FROM claim WHERE kind = 'campaign.approve'"))
-        let signature: String = try #require(try g.scalar("SELECT signature FROM claim WHERE kind = 'campaign.approve'"))
-        try f.tamper("INSERT INTO claim (kind, signer, campaign_id, revision, text, signature, created_at) VALUES ('campaign.approve', 'bob', 'coussin-terracotta', 1, ?, ?, 'x')", [text, signature])
+        let signature: String = try #require(
+            try g.scalar("SELECT signature FROM claim WHERE kind = 'campaign.approve'")
+        )
+        try f.tamper(
+            "INSERT INTO claim (kind, signer, campaign_id, revision, text, signature, created_at) VALUES ('campaign.approve', 'bob', 'coussin-terracotta', 1, ?, ?, 'x')",
+            [text, signature]
+        )
         #expect(try f.store.campaignStatus("coussin-terracotta").evaluation.approvers.isEmpty)
         #expect(throws: ApprovalError.self) { try f.publish("coussin-terracotta", by: f.alice) }
     }
@@ -119,7 +150,12 @@ import Testing
         try f.createAndSubmit()
         try f.approve("coussin-terracotta", by: f.bob)
         let yaml = try sampleSpec("coussin-terracotta").replacingOccurrences(of: "daily: 40.00", with: "daily: 400.00")
-        let updated = try f.store.updateCampaign(id: "coussin-terracotta", yaml: yaml, file: "c.yml", author: f.acting(f.alice))
+        let updated = try f.store.updateCampaign(
+            id: "coussin-terracotta",
+            yaml: yaml,
+            file: "c.yml",
+            author: f.acting(f.alice)
+        )
         f.remember(f.alice, updated.memory)
         #expect(updated.revision?.revision == 2)
         let error = #expect(throws: ApprovalError.self) { try f.publish("coussin-terracotta", by: f.alice) }
@@ -153,11 +189,17 @@ import Testing
         try f.createAndSubmit()
         try f.approve("coussin-terracotta", by: f.bob)
         // Flip a bit of bob's signature.
-        let signature: String = try #require(try f.scalar("SELECT signature FROM claim WHERE kind = 'campaign.approve'"))
+        let signature: String = try #require(
+            try f.scalar("SELECT signature FROM claim WHERE kind = 'campaign.approve'")
+        )
         var bytes = try #require(Data(base64Encoded: signature))
         bytes[0] ^= 0x01
         try f.tamper("UPDATE claim SET signature = ? WHERE kind = 'campaign.approve'", [bytes.base64EncodedString()])
-        #expect(throws: ApprovalError.tampered(what: "a campaign.approve claim by 'bob' on 'coussin-terracotta' does not verify")) {
+        #expect(
+            throws: ApprovalError.tampered(
+                what: "a campaign.approve claim by 'bob' on 'coussin-terracotta' does not verify"
+            )
+        ) {
             try f.publish("coussin-terracotta", by: f.alice)
         }
     }
@@ -170,14 +212,29 @@ import Testing
         let workspace = try f.store.workspace()
         let revision = try f.store.campaignRevision("coussin-terracotta")
         let claim = Claim(
-            kind: .campaignApprove, workspaceID: workspace.id, signer: "carol", issuedAt: 1_795_000_000, nonce: "n",
-            expiresAt: 1_895_000_000, campaignID: "coussin-terracotta", revision: 1, manifestDigest: revision.digest,
-            policyVersion: 1, approves: "publish"
+            kind: .campaignApprove,
+            workspaceID: workspace.id,
+            signer: "carol",
+            issuedAt: 1_795_000_000,
+            nonce: "n",
+            expiresAt: 1_895_000_000,
+            campaignID: "coussin-terracotta",
+            revision: 1,
+            manifestDigest: revision.digest,
+            policyVersion: 1,
+            approves: "publish"
         )
         let signed = try SignedClaim.sign(claim, with: mallory)
-        try f.tamper("INSERT INTO claim (kind, signer, campaign_id, revision, text, signature, created_at) VALUES ('campaign.approve', 'carol', 'coussin-terracotta', 1, ?, ?, 'x')", [signed.text, signed.signature])
+        try f.tamper(
+            "INSERT INTO claim (kind, signer, campaign_id, revision, text, signature, created_at) VALUES ('campaign.approve', 'carol', 'coussin-terracotta', 1, ?, ?, 'x')",
+            [signed.text, signed.signature]
+        )
         try f.tamper("UPDATE campaign SET status = 'approved'")
-        #expect(throws: ApprovalError.tampered(what: "a campaign.approve claim by 'carol' on 'coussin-terracotta' does not verify")) {
+        #expect(
+            throws: ApprovalError.tampered(
+                what: "a campaign.approve claim by 'carol' on 'coussin-terracotta' does not verify"
+            )
+        ) {
             try f.publish("coussin-terracotta", by: f.alice)
         }
     }
@@ -190,7 +247,9 @@ import Testing
         if column == "price_micros" {
             try f.tamper("UPDATE product SET price_micros = 1000000 WHERE product_id = 'ML-COU-LIN-45-TER'")
         } else {
-            try f.tamper("UPDATE product SET link = 'https://www.maison-lumiere.fr.evil.example/p' WHERE product_id = 'ML-COU-LIN-45-TER'")
+            try f.tamper(
+                "UPDATE product SET link = 'https://www.maison-lumiere.fr.evil.example/p' WHERE product_id = 'ML-COU-LIN-45-TER'"
+            )
         }
         let error = #expect(throws: ApprovalError.self) { try f.publish("coussin-terracotta", by: f.alice) }
         guard case .contentChanged = error else {
@@ -199,7 +258,11 @@ import Testing
         }
         // Editing the stored manifest itself (to match) breaks its digest instead.
         try f.tamper("UPDATE campaign_revision SET manifest = replace(manifest, '39000000', '1000000')")
-        #expect(throws: ApprovalError.tampered(what: "the stored manifest of 'coussin-terracotta' revision 1 does not hash to its digest")) {
+        #expect(
+            throws: ApprovalError.tampered(
+                what: "the stored manifest of 'coussin-terracotta' revision 1 does not hash to its digest"
+            )
+        ) {
             try f.publish("coussin-terracotta", by: f.alice)
         }
     }
@@ -213,7 +276,16 @@ import Testing
         f.remember(f.carol, memory)
         #expect(policy.revoked == ["bob"])
         let error = #expect(throws: ApprovalError.self) { try f.publish("coussin-terracotta", by: f.alice) }
-        #expect(error == .notEnoughApprovals(campaignID: "coussin-terracotta", revision: 1, have: 0, need: 1, problems: ["'bob' is revoked"]))
+        #expect(
+            error
+                == .notEnoughApprovals(
+                    campaignID: "coussin-terracotta",
+                    revision: 1,
+                    have: 0,
+                    need: 1,
+                    problems: ["'bob' is revoked"]
+                )
+        )
         #expect(throws: ApprovalError.revoked(person: "bob")) { try f.approve("coussin-terracotta", by: f.bob) }
     }
 
@@ -223,7 +295,16 @@ import Testing
         try f.approve("coussin-terracotta", by: f.bob)
         f.clock.advance(by: 72 * 3600 + 1)
         let error = #expect(throws: ApprovalError.self) { try f.publish("coussin-terracotta", by: f.alice) }
-        #expect(error == .notEnoughApprovals(campaignID: "coussin-terracotta", revision: 1, have: 0, need: 1, problems: ["the approval by 'bob' expired"]))
+        #expect(
+            error
+                == .notEnoughApprovals(
+                    campaignID: "coussin-terracotta",
+                    revision: 1,
+                    have: 0,
+                    need: 1,
+                    problems: ["the approval by 'bob' expired"]
+                )
+        )
     }
 
     @Test func approvalsAreSpentByTheActionTheyAllowed() throws {
@@ -233,11 +314,23 @@ import Testing
         try f.publish("coussin-terracotta", by: f.alice)
         #expect(throws: ApprovalError.self) { try f.publish("coussin-terracotta", by: f.alice) }
         // Pause (one person), then resuming needs fresh approvals: bob's publish approval is spent.
-        f.remember(f.carol, try f.store.pauseCampaign("coussin-terracotta", reason: "price check", as: f.acting(f.carol)))
+        f.remember(
+            f.carol,
+            try f.store.pauseCampaign("coussin-terracotta", reason: "price check", as: f.acting(f.carol))
+        )
         let error = #expect(throws: ApprovalError.self) {
             _ = try f.store.resumeCampaign("coussin-terracotta", as: f.acting(f.alice))
         }
-        #expect(error == .notEnoughApprovals(campaignID: "coussin-terracotta", revision: 1, have: 0, need: 1, problems: ["'bob' approved 'publish', not 'resume'"]))
+        #expect(
+            error
+                == .notEnoughApprovals(
+                    campaignID: "coussin-terracotta",
+                    revision: 1,
+                    have: 0,
+                    need: 1,
+                    problems: ["'bob' approved 'publish', not 'resume'"]
+                )
+        )
         try f.approve("coussin-terracotta", by: f.carol, for: "resume")
         let (resumed, _) = try f.store.resumeCampaign("coussin-terracotta", as: f.acting(f.alice))
         #expect(resumed.evaluation.approvers == ["carol"])
@@ -249,7 +342,10 @@ import Testing
         try f.createAndSubmit()
         try f.approve("coussin-terracotta", by: f.bob)
         try f.publish("coussin-terracotta", by: f.alice)
-        f.remember(f.alice, try f.store.pauseCampaign("coussin-terracotta", reason: "looks wrong", as: f.acting(f.alice)))
+        f.remember(
+            f.alice,
+            try f.store.pauseCampaign("coussin-terracotta", reason: "looks wrong", as: f.acting(f.alice))
+        )
         #expect(try f.store.campaignStatus("coussin-terracotta").state == "paused")
         let pause = try #require(try f.store.auditEvents().last)
         #expect(pause.action == "campaign.pause")
@@ -262,7 +358,14 @@ import Testing
         try f.createAndSubmit()
         let (_, memory) = try f.store.rejectCampaign("coussin-terracotta", reason: "wrong photo", as: f.acting(f.carol))
         f.remember(f.carol, memory)
-        #expect(throws: ApprovalError.rejected(campaignID: "coussin-terracotta", revision: 1, by: "carol", reason: "wrong photo")) {
+        #expect(
+            throws: ApprovalError.rejected(
+                campaignID: "coussin-terracotta",
+                revision: 1,
+                by: "carol",
+                reason: "wrong photo"
+            )
+        ) {
             try f.approve("coussin-terracotta", by: f.bob)
         }
     }
@@ -272,7 +375,11 @@ import Testing
         _ = try f.store.sealPolicy(as: f.acting(f.alice))
         _ = try f.store.sealPolicy(as: f.acting(f.bob))
         #expect(try !f.store.verifiedPolicy().isSealed)
-        let created = try f.store.createCampaign(yaml: sampleSpec("coussin-terracotta"), file: "c.yml", author: f.acting(f.alice))
+        let created = try f.store.createCampaign(
+            yaml: sampleSpec("coussin-terracotta"),
+            file: "c.yml",
+            author: f.acting(f.alice)
+        )
         f.remember(f.alice, created.memory)
         _ = try f.store.submitCampaign("coussin-terracotta", as: f.acting(f.alice))
         #expect(throws: ApprovalError.policyNotSealed) { try f.approve("coussin-terracotta", by: f.bob) }

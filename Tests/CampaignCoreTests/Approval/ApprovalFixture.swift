@@ -42,7 +42,12 @@ final class ApprovalFixture: @unchecked Sendable {
         _ = try store.addPerson(name: "alice", roles: [.author], publicKey: alice.publicKeyBase64, actor: "alice")
         _ = try store.addPerson(name: "bob", roles: [.approver], publicKey: bob.publicKeyBase64, actor: "alice")
         _ = try store.addPerson(name: "carol", roles: [.approver], publicKey: carol.publicKeyBase64, actor: "alice")
-        _ = try store.addPerson(name: "dave", roles: [.admin, .approver], publicKey: dave.publicKeyBase64, actor: "alice")
+        _ = try store.addPerson(
+            name: "dave",
+            roles: [.admin, .approver],
+            publicKey: dave.publicKeyBase64,
+            actor: "alice"
+        )
         if seal {
             for person in [alice, bob, carol, dave] {
                 _ = try store.sealPolicy(as: acting(person))

@@ -67,17 +67,24 @@ import Testing
     @Test func aKeyRotationNeedsTheNewKeyToo() throws {
         let f = try ApprovalFixture()
         let newBob = TestSigner("bob")
-        _ = try f.store.proposePolicy([.rotateKey(name: "bob", publicKey: newBob.publicKeyBase64)], as: f.acting(f.dave))
+        _ = try f.store.proposePolicy(
+            [.rotateKey(name: "bob", publicKey: newBob.publicKeyBase64)],
+            as: f.acting(f.dave)
+        )
         _ = try f.store.approvePolicy(as: f.acting(f.carol))
         // carol (old side) and dave (new side, proposer) suffice at threshold 1; bob's new key now counts.
         let policy = try f.store.verifiedPolicy()
         #expect(policy.document.version == 2)
         #expect(policy.document.person("bob")?.publicKey == newBob.publicKeyBase64)
         try f.createAndSubmit()
-        #expect(throws: ApprovalError.tampered(what: "the key of 'bob' in this keystore is not the one in the policy")) {
+        #expect(throws: ApprovalError.tampered(what: "the key of 'bob' in this keystore is not the one in the policy"))
+        {
             try f.approve("coussin-terracotta", by: f.bob)
         }
-        let (evaluation, _) = try f.store.approveCampaign("coussin-terracotta", as: Acting(signer: newBob, memory: WitnessMemory()))
+        let (evaluation, _) = try f.store.approveCampaign(
+            "coussin-terracotta",
+            as: Acting(signer: newBob, memory: WitnessMemory())
+        )
         #expect(evaluation.approvers == ["bob"])
     }
 
@@ -99,7 +106,9 @@ import Testing
         let f = try ApprovalFixture()
         let pinned = try f.store.verifiedPolicy().genesisDigest
         // An attacker with the database rewrites version 1 to list their own keys (and re-signs it).
-        try f.tamper("UPDATE policy_version SET document = replace(document, 'maison-lumiere.fr', 'evil.example') WHERE version = 1")
+        try f.tamper(
+            "UPDATE policy_version SET document = replace(document, 'maison-lumiere.fr', 'evil.example') WHERE version = 1"
+        )
         let error = #expect(throws: ApprovalError.self) {
             _ = try f.store.verifiedPolicy(memory: WitnessMemory(genesisPolicyDigest: pinned, policyVersion: 1))
         }
@@ -113,7 +122,9 @@ import Testing
     @Test func aDomainEditedIntoThePolicyInSQLiteUnsealsIt() throws {
         let f = try ApprovalFixture()
         try f.createAndSubmit()
-        try f.tamper("UPDATE policy_version SET document = replace(document, 'maison-lumiere.fr', 'evil.example') WHERE version = 1")
+        try f.tamper(
+            "UPDATE policy_version SET document = replace(document, 'maison-lumiere.fr', 'evil.example') WHERE version = 1"
+        )
         // The seal signatures cover the old digest: nothing is in force, nothing can be published.
         let policy = try f.store.verifiedPolicy()
         #expect(!policy.isSealed)
@@ -122,10 +133,15 @@ import Testing
 
     @Test func aForgedPolicySignatureIsTampering() throws {
         let f = try ApprovalFixture()
-        let signature: String = try #require(try f.scalar("SELECT signature FROM claim WHERE kind = 'policy.sign' AND signer = 'bob'"))
+        let signature: String = try #require(
+            try f.scalar("SELECT signature FROM claim WHERE kind = 'policy.sign' AND signer = 'bob'")
+        )
         var bytes = try #require(Data(base64Encoded: signature))
         bytes[10] ^= 0x80
-        try f.tamper("UPDATE claim SET signature = ? WHERE kind = 'policy.sign' AND signer = 'bob'", [bytes.base64EncodedString()])
+        try f.tamper(
+            "UPDATE claim SET signature = ? WHERE kind = 'policy.sign' AND signer = 'bob'",
+            [bytes.base64EncodedString()]
+        )
         #expect(throws: ApprovalError.tampered(what: "a signature of policy version 1 by 'bob' does not verify")) {
             _ = try f.store.verifiedPolicy()
         }
@@ -133,7 +149,9 @@ import Testing
 
     @Test func versionsGoUpByExactlyOne() throws {
         let f = try ApprovalFixture()
-        try f.tamper("INSERT INTO policy_version (version, document, digest, state, created_at) SELECT 3, document, digest, 'in_force', created_at FROM policy_version WHERE version = 1")
+        try f.tamper(
+            "INSERT INTO policy_version (version, document, digest, state, created_at) SELECT 3, document, digest, 'in_force', created_at FROM policy_version WHERE version = 1"
+        )
         #expect(throws: ApprovalError.tampered(what: "policy versions skip from 1 to 3")) {
             _ = try f.store.verifiedPolicy()
         }

@@ -26,7 +26,9 @@ import Testing
 
     @Test func anEditedEventIsNamed() throws {
         let f = try fixture()
-        try f.tamper("UPDATE audit_event SET event = replace(event, '\"actor\":\"bob\"', '\"actor\":\"carol\"') WHERE event LIKE '%campaign.approve%'")
+        try f.tamper(
+            "UPDATE audit_event SET event = replace(event, '\"actor\":\"bob\"', '\"actor\":\"carol\"') WHERE event LIKE '%campaign.approve%'"
+        )
         let seq: Int = try #require(try f.scalar("SELECT seq FROM audit_event WHERE event LIKE '%campaign.approve%'"))
         let verification = try f.store.verifyAudit()
         #expect(verification.firstBadSeq == seq)
@@ -41,7 +43,10 @@ import Testing
             let row = try #require(try Row.fetchOne(db, sql: "SELECT seq, event FROM audit_event WHERE seq = 3"))
             let text = (row[1] as String).replacingOccurrences(of: "\"actor\":\"alice\"", with: "\"actor\":\"system\"")
             let leaf = SHA256.hash(data: [0] + Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
-            try db.execute(sql: "UPDATE audit_event SET event = ?, leaf_hash = ? WHERE seq = 3", arguments: [text, leaf])
+            try db.execute(
+                sql: "UPDATE audit_event SET event = ?, leaf_hash = ? WHERE seq = 3",
+                arguments: [text, leaf]
+            )
         }
         let verification = try f.store.verifyAudit()
         #expect(verification.firstBadSeq == 3)
@@ -92,14 +97,19 @@ import Testing
             var previous = try String.fetchOne(db, sql: "SELECT leaf_hash FROM audit_event WHERE seq = 1") ?? ""
             for row in try Row.fetchAll(db, sql: "SELECT seq, event FROM audit_event WHERE seq >= 2 ORDER BY seq") {
                 let seq: Int = row[0]
-                var object = try #require(try JSONSerialization.jsonObject(with: Data((row[1] as String).utf8)) as? [String: Any])
+                var object = try #require(
+                    try JSONSerialization.jsonObject(with: Data((row[1] as String).utf8)) as? [String: Any]
+                )
                 object["previous"] = previous
                 if seq == 2 {
                     object["actor"] = "nobody"
                 }
                 let text = try CanonicalJSON(parsing: JSONSerialization.data(withJSONObject: object)).canonicalString
                 let leaf = SHA256.hash(data: [0] + Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
-                try db.execute(sql: "UPDATE audit_event SET event = ?, leaf_hash = ? WHERE seq = ?", arguments: [text, leaf, seq])
+                try db.execute(
+                    sql: "UPDATE audit_event SET event = ?, leaf_hash = ? WHERE seq = ?",
+                    arguments: [text, leaf, seq]
+                )
                 previous = leaf
             }
         }
@@ -123,7 +133,10 @@ import Testing
         #expect(Data(checkpoint.rootHash).map { String(format: "%02x", $0) }.joined() == verification.root)
         // Another key does not open it.
         #expect(throws: SignedNoteError.self) {
-            _ = try SignedNote.open(note, verifiers: [NoteVerifier(name: "bob", publicKey: Curve25519.Signing.PrivateKey().publicKey)])
+            _ = try SignedNote.open(
+                note,
+                verifiers: [NoteVerifier(name: "bob", publicKey: Curve25519.Signing.PrivateKey().publicKey)]
+            )
         }
     }
 }

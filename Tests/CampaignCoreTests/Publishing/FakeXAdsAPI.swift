@@ -83,6 +83,9 @@ actor FakeXAdsAPI {
         if parts.count == 5, parts[3] == "campaigns" {
             return ("campaign", parts[4])
         }
+        if parts.count == 5, parts[3] == "line_items" {
+            return ("line_item", parts[4])
+        }
         return parts.count == 4 ? (parts[3], nil) : ("unknown", nil)
     }
 
@@ -124,6 +127,30 @@ actor FakeXAdsAPI {
             return createTweet(params)
         case ("POST", "promoted_tweets"):
             return createPromotedTweets(params)
+        case ("PUT", "line_item"):
+            return updateLineItem(entityID ?? "", params)
+        case ("GET", "campaigns"):
+            return list(Array(campaigns.values))
+        case ("GET", "line_items"):
+            let wanted = Set((params["campaign_ids"] ?? "").split(separator: ",").map(String.init))
+            return list(lineItems.values.filter { wanted.isEmpty || wanted.contains($0["campaign_id"] ?? "") })
+        case ("GET", "targeting_criteria"):
+            let wanted = Set((params["line_item_ids"] ?? "").split(separator: ",").map(String.init))
+            return list(targetingCriteria.values.filter { wanted.contains($0["line_item_id"] ?? "") })
+        case ("GET", "cards"):
+            return list(
+                cards.compactMap { uri, body in
+                    guard let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
+                        return nil
+                    }
+                    return ["card_uri": uri, "name": json["name"] as? String ?? ""]
+                }
+            )
+        case ("GET", "tweets"):
+            return list(tweets.values.map { $0 })
+        case ("GET", "promoted_tweets"):
+            let wanted = Set((params["line_item_ids"] ?? "").split(separator: ",").map(String.init))
+            return list(promotedTweets.values.filter { wanted.contains($0["line_item_id"] ?? "") })
         case (_, "wrong_account"):
             return Self.error(404, "NOT_FOUND", "Account not found")
         default:
@@ -164,6 +191,28 @@ actor FakeXAdsAPI {
         entity["entity_status"] = status
         campaigns[id] = entity
         return ok(entity, params)
+    }
+
+    private func updateLineItem(_ id: String, _ params: [String: String]) -> LoopbackReply {
+        guard var entity = lineItems[id] else {
+            return Self.error(404, "NOT_FOUND", "Line item \(id) not found")
+        }
+        guard let status = params["entity_status"], ["ACTIVE", "PAUSED"].contains(status) else {
+            return Self.error(400, "INVALID_PARAMETER", "entity_status must be ACTIVE or PAUSED")
+        }
+        entity["entity_status"] = status
+        lineItems[id] = entity
+        return ok(entity, params)
+    }
+
+    private func list(_ items: [[String: String]]) -> LoopbackReply {
+        Self.json(
+            200,
+            [
+                "data": items.sorted { ($0["id"] ?? $0["card_uri"] ?? "") < ($1["id"] ?? $1["card_uri"] ?? "") },
+                "request": ["params": ["account_id": accountID]],
+            ]
+        )
     }
 
     private func createLineItem(_ params: [String: String]) -> LoopbackReply {
