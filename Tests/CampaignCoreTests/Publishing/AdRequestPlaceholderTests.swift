@@ -72,7 +72,9 @@ import Testing
     }
 
     @Test func malformedPathsAndMethodsAreMisconfigured() {
-        for (method, path) in [("POST", "/12/{unclosed"), ("POST", "/12/{bad name}"), ("DELETE", "/12/x"), ("POST", "x")] {
+        for (method, path) in [
+            ("POST", "/12/{unclosed"), ("POST", "/12/{bad name}"), ("DELETE", "/12/x"), ("POST", "x"),
+        ] {
             #expect(throws: AdPlatformError.self) {
                 try AdRequest(step: "x", method: method, path: path).resolved(with: [:])
             }
