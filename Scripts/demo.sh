@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the sample brand (Samples/maison-lumiere), in a fresh ./demo folder: sets up what is
 # missing, builds, then runs import → campaign → two approvals (two people, two keystores) → publish to
-# the outbox → next day's import (drift pauses the live campaign) → audit.
+# the outbox → next day's import (drift pauses the live campaign) → a week of ad stats and Stripe sales →
+# CSV, JSON and HTML reports → audit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,15 +49,35 @@ expect 77 campaign approve coussin-terracotta "${alice[@]}" --yes
 expect 0 campaign approve coussin-terracotta "${bob[@]}" --yes
 expect 0 campaign publish coussin-terracotta "${alice[@]}"
 expect 0 publish verify coussin-terracotta
+#    The collection and the carousel go through the same two-person flow.
+for campaign in linge-de-lit bougies-hiver; do
+    expect 0 campaign create --spec "$samples/campaigns/$campaign.yml" "${alice[@]}"
+    expect 0 campaign submit "$campaign" "${alice[@]}"
+    expect 0 campaign approve "$campaign" "${bob[@]}" --yes
+    expect 0 campaign publish "$campaign" "${alice[@]}"
+done
 
 # 5. The next day's feed lowers the cushion's price: the live campaign is paused at once (drift),
 #    and revision 2 waits for a new approval.
 expect 65 import "$samples/catalog-day2.xml" --catalog maison-lumiere
 expect 0 campaign status coussin-terracotta
 
-# 6. Everything above is in the tamper-evident audit log.
+# 6. A week later: X's analytics for the two promoted tweets (ids from the outbox applied by hand, so mapped
+#    once), the Ads Manager report of the carousel (matched by the [cctl id rN] marker in its name), and
+#    Stripe's events (attributed by client_reference_id, metadata or the Buy link's UTM; refunds subtract).
+reports="$samples/reports"
+expect 0 report ingest "$reports/x-analytics-promoted-tweets-2026-12-01_07.json" \
+    --map 1mbq3x=coussin-terracotta --map 1mbq4k=linge-de-lit
+expect 0 report ingest "$reports/x-ads-campaign-report-2026-12-01_07.csv" "$reports/stripe-events-2026-12-01_07.jsonl"
+expect 0 report ingest "$reports/stripe-events-2026-12-01_07.jsonl"   # again: nothing counted twice
+expect 0 report export --by day,campaign --from 2026-12-01 --to 2026-12-07 --out report.csv
+expect 0 report export --by campaign,format,product --from 2026-12-01 --to 2026-12-07 --out report.json
+expect 0 report export --by campaign --from 2026-12-01 --to 2026-12-07 --out report.html
+
+# 7. Everything above is in the tamper-evident audit log.
 expect 0 audit log
 expect 0 audit verify "${bob[@]}"
 expect 0 audit checkpoint --out checkpoint.txt "${bob[@]}"
 echo
-echo "demo: done — outbox/ holds the publish and pause bundles; preview.html the post; checkpoint.txt the log's signed head"
+echo "demo: done — outbox/ holds the publish and pause bundles; preview.html the post; report.csv, report.json"
+echo "and report.html the week's figures; checkpoint.txt the log's signed head"

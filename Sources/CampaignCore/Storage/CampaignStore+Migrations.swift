@@ -196,6 +196,56 @@ extension CampaignStore {
                     """
             )
         }
+        migrator.registerMigration("v5-reports") { db in
+            // Performance rows are keyed by day first: daily ingests append, day-range exports scan a range.
+            // A row's campaign and product come from its platform entity (`report_entity`), so a mapping
+            // recorded later applies to what is already stored.
+            try db.execute(
+                sql: """
+                    CREATE TABLE report_entity (
+                        id INTEGER PRIMARY KEY,
+                        platform_id TEXT NOT NULL UNIQUE,
+                        level TEXT NOT NULL,
+                        campaign_id TEXT NOT NULL,
+                        product_id TEXT,
+                        granularity TEXT,
+                        origin TEXT NOT NULL
+                    );
+                    CREATE TABLE performance (
+                        day TEXT NOT NULL,
+                        entity INTEGER NOT NULL,
+                        hour INTEGER NOT NULL,
+                        placement TEXT NOT NULL,
+                        currency TEXT NOT NULL,
+                        impressions INTEGER NOT NULL,
+                        engagements INTEGER NOT NULL,
+                        clicks INTEGER NOT NULL,
+                        link_clicks INTEGER NOT NULL,
+                        buy_clicks INTEGER NOT NULL,
+                        spend_micros INTEGER NOT NULL,
+                        PRIMARY KEY (day, entity, hour, placement)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE sale (
+                        event_id TEXT PRIMARY KEY,
+                        type TEXT NOT NULL,
+                        created INTEGER NOT NULL,
+                        day TEXT NOT NULL,
+                        campaign_id TEXT,
+                        product_id TEXT,
+                        payment_intent TEXT,
+                        charge_id TEXT,
+                        currency TEXT NOT NULL,
+                        orders INTEGER NOT NULL,
+                        amount_micros INTEGER NOT NULL,
+                        refund_micros INTEGER NOT NULL,
+                        counted INTEGER NOT NULL,
+                        digest TEXT NOT NULL
+                    );
+                    CREATE INDEX sale_by_day ON sale(day);
+                    CREATE INDEX sale_by_payment_intent ON sale(payment_intent) WHERE payment_intent IS NOT NULL;
+                    """
+            )
+        }
         return migrator
     }()
 }

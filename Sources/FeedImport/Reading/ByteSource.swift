@@ -6,16 +6,16 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads a feed's bytes in chunks, from a file or from memory, inflating gzip on the fly.
+/// Reads a file's bytes in chunks, from a file or from memory, inflating gzip on the fly.
 ///
-/// Hand-written over zlib's `inflate` (rather than libxml2's own gzip input) so that the raw bytes
+/// Public so that other readers of large exports (CampaignCore's report ingest) share it. Hand-written over zlib's `inflate` (rather than libxml2's own gzip input) so that the raw bytes
 /// go past ``rawObserver`` exactly once: the importer hashes the file as it parses it instead of
 /// reading a gigabyte twice.
-final class ByteSource {
+public final class ByteSource {
     /// Raw (possibly compressed) bytes consumed so far.
-    private(set) var rawBytesConsumed: Int64 = 0
+    public private(set) var rawBytesConsumed: Int64 = 0
     /// The raw file size, when known.
-    let rawSize: Int64?
+    public let rawSize: Int64?
     /// Called with every raw chunk, in order, before it is decompressed.
     var rawObserver: ((UnsafeRawBufferPointer) -> Void)?
 
@@ -34,7 +34,8 @@ final class ByteSource {
 
     static let chunkSize = 256 * 1024
 
-    init(path: String, displayName: String) throws(FeedImportError) {
+    /// Opens a regular file; `displayName` names it in errors.
+    public init(path: String, displayName: String) throws(FeedImportError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw .unreadable(file: displayName, reason: Self.errnoDescription())
@@ -55,7 +56,8 @@ final class ByteSource {
         self.rawBuffer = .allocate(byteCount: Self.chunkSize, alignment: 16)
     }
 
-    init(bytes: [UInt8], displayName: String) {
+    /// Reads bytes already in memory.
+    public init(bytes: [UInt8], displayName: String) {
         self.input = .memory(bytes, offset: 0)
         self.rawSize = Int64(bytes.count)
         self.displayName = displayName
@@ -75,7 +77,7 @@ final class ByteSource {
     }
 
     /// Fills `buffer` with decompressed bytes; returns 0 at the end of the input.
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(FeedImportError) -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(FeedImportError) -> Int {
         if isGzip == nil {
             try refillRaw()
             isGzip = pendingRaw >= 2 && rawBuffer[0] == 0x1F && rawBuffer[1] == 0x8B

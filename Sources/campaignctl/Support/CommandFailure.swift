@@ -101,7 +101,23 @@ enum CommandFailure {
             default:
                 (message, code) = ("error: \(error)", ExitCode(74))
             }
+        case let error as ReportError:
+            switch error {
+            case .rejected:
+                (message, code) = ("\(error)", ExitCode(65))
+            case .unreadable:
+                (message, code) = ("error: \(error)", ExitCode(66))
+            case .cannotWrite:
+                (message, code) = ("error: \(error)", ExitCode(74))
+            case .invalidOption:
+                (message, code) = ("error: \(error)", ExitCode(64))
+            }
         default:
+            // `help` and `--help` come back from parseAsRoot as a command whose run() throws ArgumentParser's own
+            // (internal) error type: that one is ArgumentParser's to print.
+            if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+                CampaignCtl.exit(withError: error)
+            }
             (message, code) = ("error: internal: \(error)", ExitCode(70))
         }
         Output.error(message)

@@ -1,0 +1,136 @@
+import FeedImport
+import Foundation
+
+/// Reads a file line by line (LF or CRLF), plain or gzip, for JSON-lines inputs.
+final class LineReader {
+    let file: String
+    /// The current line's number (1-based).
+    private(set) var line = 0
+    var bytesConsumed: Int64 { source.rawBytesConsumed }
+    var size: Int64? { source.rawSize }
+
+    private let source: ByteSource
+    private var chunk: UnsafeMutableRawBufferPointer
+    private var count = 0
+    private var offset = 0
+    private var atEOF = false
+    private var current: [UInt8] = []
+
+    init(path: String, displayName: String) throws(ReportError) {
+        do {
+            source = try ByteSource(path: path, displayName: displayName)
+        } catch {
+            throw .unreadable(file: displayName, reason: error.unreadableReason)
+        }
+        file = displayName
+        chunk = .allocate(byteCount: 1 << 20, alignment: 16)
+    }
+
+    deinit {
+        chunk.deallocate()
+    }
+
+    /// The next line without its terminator, or nil at the end.
+    func next() throws(ReportError) -> [UInt8]? {
+        current.removeAll(keepingCapacity: true)
+        while true {
+            if offset == count {
+                if atEOF {
+                    if current.isEmpty {
+                        return nil
+                    }
+                    line += 1
+                    return current
+                }
+                do {
+                    count = try source.read(into: chunk)
+                } catch {
+                    throw .unreadable(file: file, reason: error.unreadableReason)
+                }
+                offset = 0
+                if count == 0 {
+                    atEOF = true
+                }
+                continue
+            }
+            let bytes = UnsafeRawBufferPointer(rebasing: chunk[offset..<count])
+            if let newline = bytes.firstIndex(of: 0x0A) {
+                current.append(contentsOf: bytes[bytes.startIndex..<newline])
+                offset += newline - bytes.startIndex + 1
+                if current.last == 0x0D {
+                    current.removeLast()
+                }
+                line += 1
+                return current
+            }
+            current.append(contentsOf: bytes)
+            offset = count
+        }
+    }
+
+    /// The rest of the file.
+    func readAll() throws(ReportError) -> [UInt8] {
+        var all: [UInt8] = []
+        while let next = try next() {
+            all.append(contentsOf: next)
+            all.append(0x0A)
+        }
+        return all
+    }
+}
+
+/// What a report file holds, decided from its first bytes and its first JSON value.
+enum ReportInputKind {
+    case csv
+    /// One JSON document (an object or an array).
+    case jsonDocument
+    /// One JSON value per line.
+    case jsonLines
+}
+
+enum ReportInput {
+    /// Decides the kind from the first non-empty line: `{`/`[` starts JSON, anything else is CSV; a first line that
+    /// is a complete JSON object on its own means JSON lines.
+    static func kind(of path: String, displayName: String) throws(ReportError) -> ReportInputKind {
+        let reader = try LineReader(path: path, displayName: displayName)
+        while let line = try reader.next() {
+            var bytes = line[...]
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+                bytes = bytes.dropFirst(3)
+            }
+            guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else {
+                continue
+            }
+            switch first {
+            case UInt8(ascii: "["):
+                return .jsonDocument
+            case UInt8(ascii: "{"):
+                let object = try? JSONSerialization.jsonObject(with: Data(bytes))
+                return object is [String: Any] ? .jsonLines : .jsonDocument
+            default:
+                return .csv
+            }
+        }
+        throw .problem(displayName, code: "empty_report", "the file is empty")
+    }
+
+    /// Parses one JSON value; the error names the file and line.
+    static func parseJSON(_ bytes: some Collection<UInt8>, file: String, line: Int?) throws(ReportError) -> Any {
+        do {
+            return try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        } catch {
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            throw .problem(file, line: line, code: "invalid_json", "not valid JSON: \(reason)")
+        }
+    }
+}
+
+extension FeedImportError {
+    /// The reason alone when the file could not be read (the file name is said once, by ``ReportError``).
+    var unreadableReason: String {
+        if case .unreadable(_, let reason) = self {
+            return reason
+        }
+        return description
+    }
+}
