@@ -243,6 +243,7 @@ extension CampaignStore {
                     );
                     CREATE INDEX sale_by_day ON sale(day);
                     CREATE INDEX sale_by_payment_intent ON sale(payment_intent) WHERE payment_intent IS NOT NULL;
+                    CREATE INDEX sale_by_charge ON sale(charge_id) WHERE charge_id IS NOT NULL;
                     """
             )
         }

@@ -102,7 +102,7 @@ extension CampaignCtl.Report {
                 let days = summary.firstDay.map { " from \($0) to \(summary.lastDay ?? $0)" } ?? ""
                 return "\(summary.file): ad performance, \(Output.grouped(summary.read)) rows read\(rate)\n"
                     + "  stored \(Output.grouped(summary.stored)) new or changed, \(Output.grouped(summary.unchanged)) "
-                    + "already stored; \(summary.entities) entities of campaign(s) "
+                    + "already stored; \(summary.entities) \(summary.entities == 1 ? "entity" : "entities") of "
                     + "\(summary.campaigns.joined(separator: ", "))\(days)"
             case .sales:
                 return "\(summary.file): payment events, \(Output.grouped(summary.read)) read\(rate)\n"

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# import-bench.sh — how fast is `campaignctl import` compared with just parsing the feed?
+#
+# Usage (from anywhere; a benchmark, never run by CI):
+#   Scripts/bench/import-bench.sh
+#   SIZES="20000" CAMPAIGNCTL=.build-release/release/campaignctl Scripts/bench/import-bench.sh
+#
+# Environment:
+#   CAMPAIGNCTL  a prebuilt campaignctl binary; unset: build it with
+#                `swift build -c release --product campaignctl --scratch-path .build-release`
+#   BENCH_DIR    work directory for feeds, workspaces and logs (default /work/bench/import)
+#   SIZES        feed sizes in items (default "100000 1000000")
+#   SEED         generator seed (default 42)
+#
+# For each size N it generates (or reuses) a feed with Scripts/bench/generate_feed.py and its day-2
+# feed (2 % changed), then times, each as the median of 3 runs:
+#   - the floor: `xmllint --stream --noout FEED`;
+#   - a first import into a fresh workspace: `campaignctl import FEED --catalog bench`;
+# and once, in the last workspace, the day-2 re-import. The feeds contain 0.5 % broken items,
+# so an import exits 65 (valid items stored): 65 is success here, anything else a failure.
+# The Markdown table goes to stdout and to $BENCH_DIR/results.md; progress goes to stderr.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BENCH_DIR=${BENCH_DIR:-/work/bench/import}
+SIZES=${SIZES:-"100000 1000000"}
+SEED=${SEED:-42}
+RUNS=3
+GENERATOR=$ROOT/Scripts/bench/generate_feed.py
+unset CAMPAIGNCTL_DATABASE CAMPAIGNCTL_OUTBOX  # each workspace is ./campaignctl.sqlite in its directory
+
+log() { echo "import-bench: $*" >&2; }
+
+if [[ -z ${CAMPAIGNCTL:-} ]]; then
+    log "building the release CLI (a few minutes)"
+    (cd "$ROOT" && swift build -c release --product campaignctl --scratch-path .build-release) >&2
+    CAMPAIGNCTL=$ROOT/.build-release/release/campaignctl
+fi
+CAMPAIGNCTL=$(realpath "$CAMPAIGNCTL")  # workspaces are entered with cd
+[[ -x $CAMPAIGNCTL ]] || { log "not executable: $CAMPAIGNCTL"; exit 1; }
+command -v xmllint >/dev/null || { log "xmllint is missing (apt-get install libxml2-utils)"; exit 1; }
+
+# GNU time gives the peak RSS; without it, bash's `time` gives the wall time only.
+if [[ ! -x /usr/bin/time && $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    log "installing GNU time"
+    apt-get install -y -qq time >&2 || { apt-get update -qq >&2 && apt-get install -y -qq time >&2; } || true
+fi
+[[ -x /usr/bin/time ]] && GNU_TIME=1 || { GNU_TIME=0; log "no /usr/bin/time: peak RSS will be n/a"; }
+
+mkdir -p "$BENCH_DIR"
+BENCH_DIR=$(realpath "$BENCH_DIR")
+
+# gen FILE ARGS…: runs the generator unless FILE exists and was made with the same arguments
+# (kept in FILE.args, with the generator's hash).
+gen() {
+    local out=$1; shift
+    local want; want="$* | $(sha256sum "$GENERATOR" | cut -d' ' -f1)"
+    if [[ -f $out && -f $out.args && $(<"$out.args") == "$want" ]]; then return; fi
+    log "generating $out"
+    rm -f "$out.args"
+    python3 "$GENERATOR" "$@" --out "$out" >&2
+    echo "$want" >"$out.args"
+}
+
+# measure LOG CMD…: runs CMD with its output in LOG; sets WALL (s), RSS (KiB or n/a) and RC.
+measure() {
+    local out=$1; shift
+    local times=$BENCH_DIR/.time
+    RC=0
+    if ((GNU_TIME)); then
+        /usr/bin/time -f '%e %M' -o "$times" "$@" >"$out" 2>&1 || RC=$?
+        read -r WALL RSS < <(tail -n1 "$times")  # GNU time may prepend "Command exited with …"
+    else
+        { TIMEFORMAT=%R; time "$@" >"$out" 2>&1; } 2>"$times" || RC=$?
+        WALL=$(tail -n1 "$times") RSS=n/a
+    fi
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+maxof() { printf '%s\n' "$@" | sort -g | tail -n1; }
+mib() { [[ $1 == n/a ]] && echo n/a || awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+div() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { if (b > 0) printf f, a / b; else print "n/a" }'; }
+
+# import_feed WORKSPACE FEED LOG: one timed import; exit 65 (items rejected, valid ones stored) is success.
+import_feed() {
+    cd "$1"
+    measure "$3" "$CAMPAIGNCTL" import "$2" --catalog bench
+    cd "$ROOT"
+    if [[ $RC != 65 ]]; then
+        log "import of $2 exited $RC (expected 65); last lines of $3:"
+        tail -n 20 "$3" >&2
+        exit 1
+    fi
+}
+
+rows=() floor_rss=()
+for n in $SIZES; do
+    feed=$BENCH_DIR/feed-$n.xml day2=$BENCH_DIR/feed-$n-day2.xml
+    gen "$feed" --items "$n" --seed "$SEED"
+    gen "$day2" --items "$n" --day2-of-seed "$SEED" --change-rate 0.02
+
+    log "N=$n: xmllint --stream ×$RUNS"
+    walls=() rsss=()
+    for ((r = 1; r <= RUNS; r++)); do
+        measure "$BENCH_DIR/xmllint-$n.log" xmllint --stream --noout "$feed"
+        ((RC == 0)) || { log "xmllint failed on $feed"; cat "$BENCH_DIR/xmllint-$n.log" >&2; exit 1; }
+        walls+=("$WALL") rsss+=("$RSS")
+    done
+    floor=$(median "${walls[@]}")
+    floor_rss+=("$n items: $(mib "$(maxof "${rsss[@]}")")")
+
+    log "N=$n: campaignctl import ×$RUNS, fresh workspaces"
+    walls=() rsss=()
+    for ((r = 1; r <= RUNS; r++)); do
+        ws=$BENCH_DIR/ws-$n-$r
+        rm -rf "$ws" && mkdir -p "$ws"
+        (cd "$ws" && "$CAMPAIGNCTL" init --brand Bench --domain bench.example >init.log 2>&1)
+        import_feed "$ws" "$feed" "$ws/import.log"
+        walls+=("$WALL") rsss+=("$RSS")
+    done
+    wall=$(median "${walls[@]}")
+    rss=$(mib "$(maxof "${rsss[@]}")")
+
+    log "N=$n: day-2 re-import"
+    import_feed "$ws" "$day2" "$ws/import-day2.log"
+
+    mb=$(awk -v b="$(stat -c %s "$feed")" 'BEGIN { printf "%.1f", b / 1e6 }')
+    rows+=("| $n | $mb | $floor | $wall | $(div "$wall" "$floor" %.1f) | $(div "$n" "$wall" %.0f) | $rss | $WALL |")
+done
+
+{
+    echo "| items | feed MB | xmllint --stream s | import s | ratio | items/s | peak RSS MiB | day-2 re-import s |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${rows[@]}"
+    echo
+    echo "Median of $RUNS runs (first imports in fresh workspaces); ratio = import / xmllint; peak RSS = max over" \
+        "the first imports. xmllint --stream peak RSS MiB (max of runs): ${floor_rss[*]}."
+    echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//');" \
+        "$(date -u '+%Y-%m-%d %H:%M UTC'); $( (swift --version 2>&1 || echo 'swift n/a') | awk 'NR == 1')."
+} | tee "$BENCH_DIR/results.md"
