@@ -7,7 +7,8 @@ import FeedImport
 /// 10-million-row performance exports, and reports no line numbers. This reader keeps one record in a reusable
 /// buffer, parses integers straight from the bytes, accepts CRLF or LF, a UTF-8 byte-order mark, quoted fields
 /// with `""` escapes and embedded newlines, and a last record without a final newline; it reads gzip too.
-final class CSVRecordReader {
+final class CSVRecordReader: @unchecked Sendable {
+    // @unchecked: one thread at a time uses a reader (the pipeline hands it to its reading thread).
     /// The file as named in errors.
     let file: String
     /// The line on which the current record starts (1-based).
@@ -124,129 +125,177 @@ final class CSVRecordReader {
 
     // MARK: - Parsing
 
-    private func byte() throws(ReportError) -> UInt8? {
-        if chunkOffset == chunkCount {
-            guard !atEOF else {
-                return nil
-            }
-            do {
-                chunkCount = try source.read(into: chunk)
-            } catch {
-                throw .unreadable(file: file, reason: error.unreadableReason)
-            }
-            chunkOffset = 0
-            if chunkCount == 0 {
-                atEOF = true
-                return nil
-            }
-        }
-        let value = chunk.load(fromByteOffset: chunkOffset, as: UInt8.self)
-        chunkOffset += 1
-        return value
+    private enum State {
+        case fieldStart
+        case unquoted
+        case quoted
+        /// A quote inside a quoted field: the next byte says whether it was `""` or the closing quote.
+        case quoteSeen
     }
 
-    private func peek() throws(ReportError) -> UInt8? {
-        guard let value = try byte() else {
-            return nil
+    /// Refills the chunk; false at the end of the input.
+    private func refill() throws(ReportError) -> Bool {
+        guard !atEOF else {
+            return false
         }
-        chunkOffset -= 1
-        return value
-    }
-
-    private func readRecord() throws(ReportError) -> Bool {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
+        do {
+            chunkCount = try source.read(into: chunk)
+        } catch {
+            throw .unreadable(file: file, reason: error.unreadableReason)
+        }
+        chunkOffset = 0
+        if chunkCount == 0 {
+            atEOF = true
+            return false
+        }
         if !startedFile {
             startedFile = true
-            if try peek() == 0xEF {
-                // A UTF-8 byte-order mark, as spreadsheet exports write: skip its three bytes.
-                var mark: [UInt8] = []
-                for _ in 0..<3 {
-                    if let value = try byte() {
-                        mark.append(value)
-                    }
-                }
-                if mark != [0xEF, 0xBB, 0xBF] {
-                    bytes.append(contentsOf: mark)
-                }
+            // A UTF-8 byte-order mark, as spreadsheet exports write.
+            if chunkCount >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
+                chunkOffset = 3
             }
         }
+        return true
+    }
+
+    /// One record into `bytes` / `ends`. The byte loop works on locals (the chunk pointer, the two arrays swapped
+    /// out of the properties) so that it runs without exclusivity checks or copy-on-write.
+    private func readRecord() throws(ReportError) -> Bool {
+        var record: [UInt8] = []
+        var fieldEnds: [Int] = []
+        swap(&record, &bytes)
+        swap(&fieldEnds, &ends)
+        defer {
+            swap(&record, &bytes)
+            swap(&fieldEnds, &ends)
+        }
+        record.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        var state = State.fieldStart
+        var sawAny = false
+        var lineNumber = nextLine
         line = nextLine
-        guard let first = try peek() else {
-            return !bytes.isEmpty
-        }
-        _ = first
-        var inQuotes = false
-        var fieldStartedQuoted = false
-        var fieldIsEmpty = true
         while true {
-            guard let value = try byte() else {
-                if inQuotes {
-                    throw .problem(
-                        file,
-                        line: line,
-                        code: "unterminated_quote",
-                        "a quoted field starts on this line and never ends (expected a closing \")"
-                    )
-                }
-                ends.append(bytes.count)
-                return true
-            }
-            if inQuotes {
-                if value == 0x22 {
-                    if try peek() == 0x22 {
-                        _ = try byte()
-                        bytes.append(0x22)
-                    } else {
-                        inQuotes = false
+            if chunkOffset == chunkCount {
+                guard try refill() else {
+                    nextLine = lineNumber
+                    if state == .quoted {
+                        throw .problem(
+                            file,
+                            line: line,
+                            code: "unterminated_quote",
+                            "a quoted field starts on this line and never ends (expected a closing \")"
+                        )
                     }
-                } else {
-                    if value == 0x0A {
-                        nextLine += 1
+                    guard sawAny else {
+                        return false
                     }
-                    bytes.append(value)
+                    fieldEnds.append(record.count)
+                    return true
                 }
-                continue
             }
-            switch value {
-            case 0x2C:
-                ends.append(bytes.count)
-                fieldIsEmpty = true
-                fieldStartedQuoted = false
-            case 0x0A:
-                nextLine += 1
-                ends.append(bytes.count)
-                return true
-            case 0x0D:
-                if try peek() == 0x0A {
+            guard let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+                return false
+            }
+            var index = chunkOffset
+            let count = chunkCount
+            if skipLineFeed {
+                skipLineFeed = false
+                if base[index] == 0x0A {
+                    index += 1
+                    if index == count {
+                        chunkOffset = index
+                        continue
+                    }
+                }
+            }
+            sawAny = true
+            while index < count {
+                // Runs of ordinary bytes are appended in one call, not byte by byte.
+                if state == .quoted || state == .unquoted || state == .fieldStart {
+                    let start = index
+                    if state == .quoted {
+                        while index < count, base[index] != 0x22 {
+                            if base[index] == 0x0A {
+                                lineNumber += 1
+                            }
+                            index += 1
+                        }
+                    } else if state == .unquoted || base[index] != 0x22 {
+                        while index < count {
+                            let byte = base[index]
+                            if byte == 0x2C || byte == 0x0A || byte == 0x0D || byte == 0x22 {
+                                break
+                            }
+                            index += 1
+                        }
+                        if index > start {
+                            state = .unquoted
+                        }
+                    }
+                    if index > start {
+                        record.append(contentsOf: UnsafeBufferPointer(start: base + start, count: index - start))
+                    }
+                    if index == count {
+                        break
+                    }
+                }
+                let byte = base[index]
+                index += 1
+                switch state {
+                case .quoted:
+                    // Only a quote reaches here.
+                    state = .quoteSeen
                     continue
+                case .quoteSeen:
+                    if byte == 0x22 {
+                        record.append(0x22)
+                        state = .quoted
+                        continue
+                    }
+                    if byte != 0x2C && byte != 0x0A && byte != 0x0D {
+                        nextLine = lineNumber
+                        throw .problem(
+                            file,
+                            line: lineNumber,
+                            code: "text_after_quote",
+                            "text after a quoted field's closing quote (expected , or the end of the line)"
+                        )
+                    }
+                case .fieldStart:
+                    if byte == 0x22 {
+                        state = .quoted
+                        continue
+                    }
+                case .unquoted:
+                    if byte == 0x22 {
+                        nextLine = lineNumber
+                        throw .problem(
+                            file,
+                            line: lineNumber,
+                            code: "stray_quote",
+                            "a \" inside an unquoted field (RFC 4180: quote the whole field and double the quote)"
+                        )
+                    }
                 }
-                nextLine += 1
-                ends.append(bytes.count)
-                return true
-            case 0x22 where fieldIsEmpty && !fieldStartedQuoted:
-                inQuotes = true
-                fieldStartedQuoted = true
-                fieldIsEmpty = false
-            case 0x22:
-                throw .problem(
-                    file,
-                    line: nextLine,
-                    code: "stray_quote",
-                    "a \" inside an unquoted field (RFC 4180: quote the whole field and double the quote)"
-                )
-            default:
-                if fieldStartedQuoted {
-                    throw .problem(
-                        file,
-                        line: nextLine,
-                        code: "text_after_quote",
-                        "text after a quoted field's closing quote (expected , or the end of the line)"
-                    )
+                switch byte {
+                case 0x2C:
+                    fieldEnds.append(record.count)
+                    state = .fieldStart
+                case 0x0A, 0x0D:
+                    fieldEnds.append(record.count)
+                    chunkOffset = index
+                    nextLine = lineNumber + 1
+                    skipLineFeed = byte == 0x0D
+                    return true
+                default:
+                    record.append(byte)
+                    state = .unquoted
                 }
-                fieldIsEmpty = false
-                bytes.append(value)
             }
+            chunkOffset = index
         }
     }
+
+    private var skipLineFeed = false
 }

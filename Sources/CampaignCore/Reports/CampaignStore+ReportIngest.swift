@@ -72,8 +72,9 @@ public struct ReportIngestSummary: Sendable, Hashable {
     /// Sales: events stored with a campaign, and without one (they are kept but in no campaign's figures).
     public var attributed = 0
     public var unattributed = 0
-    /// Events of types campaignctl does not count, each with its reason.
+    /// Events of types campaignctl does not count, each with its reason (the first thousand), and how many.
     public var skipped: [ReportProblem] = []
+    public var skippedCount = 0
     /// Everything else worth saying (missing columns, unattributed sales …).
     public var warnings: [ReportProblem] = []
 
@@ -102,27 +103,44 @@ extension CampaignStore {
             try ingest.recordMappings(actor: actor)
             switch kind {
             case .csv:
-                let reader = try CSVRecordReader(path: path, displayName: file)
-                var rows = 0
-                let warnings = try XAdsReportCSV.read(reader) { record in
-                    try ingest.store(record)
-                    rows += 1
-                    if rows % 262_144 == 0 {
-                        options.progress?(reader.bytesConsumed, reader.size)
+                let pipeline = PerformanceCSVPipeline(reader: try CSVRecordReader(path: path, displayName: file))
+                do {
+                    var batches = 0
+                    while let batch = try pipeline.next() {
+                        for record in batch.records {
+                            try ingest.store(record)
+                        }
+                        batches += 1
+                        if batches % 64 == 0 {
+                            options.progress?(batch.bytes, pipeline.fileSize)
+                        }
                     }
+                } catch {
+                    pipeline.cancel()
+                    throw error
                 }
-                ingest.summary.warnings += warnings
+                ingest.summary.warnings += pipeline.warnings
             case .jsonLines:
-                let reader = try LineReader(path: path, displayName: file)
-                while let line = try reader.next() {
-                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                        continue
+                let pipeline = JSONLinesPipeline(reader: try LineReader(path: path, displayName: file))
+                do {
+                    var batches = 0
+                    while let batch = try pipeline.next() {
+                        for entry in batch.entries {
+                            switch entry {
+                            case .event(let outcome, let line):
+                                try ingest.storeEvent(outcome, line: line)
+                            case .other(let bytes, let line):
+                                try ingest.consume(ReportInput.parseJSON(bytes, file: file, line: line), line: line)
+                            }
+                        }
+                        batches += 1
+                        if batches % 16 == 0 {
+                            options.progress?(batch.bytes, pipeline.fileSize)
+                        }
                     }
-                    let value = try ReportInput.parseJSON(line, file: file, line: reader.line)
-                    try ingest.consume(value, line: reader.line)
-                    if reader.line % 65_536 == 0 {
-                        options.progress?(reader.bytesConsumed, reader.size)
-                    }
+                } catch {
+                    pipeline.cancel()
+                    throw error
                 }
             case .jsonDocument:
                 let reader = try LineReader(path: path, displayName: file)
@@ -227,7 +245,7 @@ struct ReportIngest {
     private var problems: [ReportProblem] = []
     private var campaigns: [String: (format: String, currency: String, products: Set<String>)] = [:]
     private var published: [String: (campaignID: String, level: EntityLevel)]?
-    private let upsertPerformance: Statement
+    private let upsert: PerformanceUpsert
     private let findSale: Statement
     private let insertSale: Statement
 
@@ -236,20 +254,7 @@ struct ReportIngest {
         self.file = file
         self.options = options
         summary = ReportIngestSummary(file: file, kind: .performance)
-        upsertPerformance = try db.makeStatement(
-            sql: """
-                INSERT INTO performance (day, entity, hour, placement, currency, impressions, engagements, clicks,
-                    link_clicks, buy_clicks, spend_micros)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (day, entity, hour, placement) DO UPDATE SET
-                    currency = excluded.currency, impressions = excluded.impressions,
-                    engagements = excluded.engagements, clicks = excluded.clicks, link_clicks = excluded.link_clicks,
-                    buy_clicks = excluded.buy_clicks, spend_micros = excluded.spend_micros
-                WHERE (currency, impressions, engagements, clicks, link_clicks, buy_clicks, spend_micros)
-                    IS NOT (excluded.currency, excluded.impressions, excluded.engagements, excluded.clicks,
-                    excluded.link_clicks, excluded.buy_clicks, excluded.spend_micros)
-                """
-        )
+        upsert = try PerformanceUpsert(db: db)
         findSale = try db.makeStatement(sql: "SELECT digest FROM sale WHERE event_id = ?")
         insertSale = try db.makeStatement(
             sql: """
@@ -332,18 +337,16 @@ struct ReportIngest {
         guard let entity = try entity(for: record) else {
             return
         }
-        let currency = record.currency ?? entity.currency
-        upsertPerformance.setUncheckedArguments([
-            record.day, entity.id, record.hour, record.placement, currency, record.metrics.impressions,
-            record.metrics.engagements, record.metrics.clicks, record.metrics.linkClicks, record.metrics.buyClicks,
-            record.metrics.spendMicros,
-        ])
-        try upsertPerformance.execute()
-        if db.changesCount > 0 {
-            summary.stored += 1
-        } else {
-            summary.unchanged += 1
-        }
+        try upsert.append(
+            PerformanceUpsert.Values(
+                day: record.day,
+                entity: entity.id,
+                hour: record.hour,
+                placement: record.placement,
+                currency: record.currency ?? entity.currency,
+                metrics: record.metrics
+            )
+        )
         if summary.firstDay.map({ record.day < $0 }) ?? true {
             summary.firstDay = record.day
         }
@@ -365,27 +368,21 @@ struct ReportIngest {
         if unmatched[record.platformID] != nil {
             return nil
         }
-        var stored = try Row.fetchOne(
-            db,
-            sql: "SELECT id, level, campaign_id, granularity FROM report_entity WHERE platform_id = ?",
-            arguments: [record.platformID]
+        let lookup = try db.cachedStatement(
+            sql: "SELECT id, level, campaign_id, granularity FROM report_entity WHERE platform_id = ?"
         )
+        var stored = try Row.fetchOne(lookup, arguments: [record.platformID])
         if stored == nil {
             guard let (campaignID, productID, origin) = try match(record) else {
                 return nil
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO report_entity (platform_id, level, campaign_id, product_id, granularity, origin)
                     VALUES (?, ?, ?, ?, NULL, ?)
-                    """,
-                arguments: [record.platformID, record.level.rawValue, campaignID, productID, origin]
-            )
-            stored = try Row.fetchOne(
-                db,
-                sql: "SELECT id, level, campaign_id, granularity FROM report_entity WHERE platform_id = ?",
-                arguments: [record.platformID]
-            )
+                    """
+            ).execute(arguments: [record.platformID, record.level.rawValue, campaignID, productID, origin])
+            stored = try Row.fetchOne(lookup, arguments: [record.platformID])
         }
         guard let stored else {
             return nil
@@ -415,14 +412,7 @@ struct ReportIngest {
             )
             return nil
         }
-        if let other = try String.fetchOne(
-            db,
-            sql: """
-                SELECT level FROM report_entity
-                WHERE campaign_id = ? AND level != ? AND granularity IS NOT NULL LIMIT 1
-                """,
-            arguments: [campaignID, record.level.rawValue]
-        ) {
+        if let other = try levelsWithRows(of: campaignID).first(where: { $0 != record.level.rawValue }) {
             unmatched[record.platformID] = ReportProblem(
                 file: file,
                 line: record.line,
@@ -450,14 +440,29 @@ struct ReportIngest {
             currency: currency
         )
         if storedGranularity == nil {
-            try db.execute(
-                sql: "UPDATE report_entity SET granularity = ? WHERE id = ?",
-                arguments: [granularity, id]
-            )
+            try db.cachedStatement(sql: "UPDATE report_entity SET granularity = ? WHERE id = ?")
+                .execute(arguments: [granularity, id])
+            campaignLevels[campaignID, default: []].insert(record.level.rawValue)
         }
         entities[record.platformID] = entity
         return entity
     }
+
+    /// The entity levels that already have rows for a campaign (read once per campaign, then kept up to date).
+    private mutating func levelsWithRows(of campaignID: String) throws -> Set<String> {
+        if let known = campaignLevels[campaignID] {
+            return known
+        }
+        let levels = try String.fetchSet(
+            db,
+            sql: "SELECT DISTINCT level FROM report_entity WHERE campaign_id = ? AND granularity IS NOT NULL",
+            arguments: [campaignID]
+        )
+        campaignLevels[campaignID] = levels
+        return levels
+    }
+
+    private var campaignLevels: [String: Set<String>] = [:]
 
     /// Finds the campaign of an entity seen for the first time: a `--map`, then the ids campaignctl's own publish
     /// recorded, then the `[cctl id rN]` marker in the entity's name.
@@ -615,11 +620,19 @@ struct ReportIngest {
     }
 
     private mutating func storeEvent(_ event: [String: Any], line: Int?) throws {
+        let outcome = Result { () throws(StripeEventError) in try StripeEvents.interpret(event) }
+        try storeEvent(outcome, line: line)
+    }
+
+    /// Stores one interpreted event (interpreted here, or on the JSON-lines reading thread).
+    mutating func storeEvent(_ interpreted: Result<StripeEvents.Outcome, StripeEventError>, line: Int?) throws {
+        try setKind(.sales, line: line)
         summary.read += 1
         let outcome: StripeEvents.Outcome
-        do {
-            outcome = try StripeEvents.interpret(event)
-        } catch {
+        switch interpreted {
+        case .success(let value):
+            outcome = value
+        case .failure(let error):
             if problems.count < 50 {
                 problems.append(
                     ReportProblem(
@@ -635,9 +648,12 @@ struct ReportIngest {
         }
         guard case .sale(var sale) = outcome else {
             if case .skipped(let id, let reason) = outcome {
-                summary.skipped.append(
-                    ReportProblem(file: file, line: line, item: id, code: "event_skipped", message: reason)
-                )
+                summary.skippedCount += 1
+                if summary.skipped.count < 1_000 {
+                    summary.skipped.append(
+                        ReportProblem(file: file, line: line, item: id, code: "event_skipped", message: reason)
+                    )
+                }
             }
             return
         }
@@ -660,14 +676,13 @@ struct ReportIngest {
         }
         if sale.campaignID == nil, sale.paymentIntent != nil || sale.chargeID != nil {
             // A charge or refund belongs to the sale of the same payment: take its attribution.
-            if let row = try Row.fetchOne(
-                db,
+            let statement = try db.cachedStatement(
                 sql: """
                     SELECT campaign_id, product_id FROM sale
                     WHERE campaign_id IS NOT NULL AND (payment_intent = ? OR charge_id = ?) LIMIT 1
-                    """,
-                arguments: [sale.paymentIntent, sale.chargeID]
-            ) {
+                    """
+            )
+            if let row = try Row.fetchOne(statement, arguments: [sale.paymentIntent, sale.chargeID]) {
                 sale.campaignID = row[0]
                 sale.productID = row[1]
                 sale.attribution = "payment_intent"
@@ -698,17 +713,14 @@ struct ReportIngest {
         if let intent = sale.paymentIntent {
             if isSession {
                 // The session counts the order; a charge.succeeded for the same payment must not count it again.
-                try db.execute(
-                    sql: "UPDATE sale SET counted = 0 WHERE type = 'charge.succeeded' AND payment_intent = ?",
-                    arguments: [intent]
-                )
+                try db.cachedStatement(
+                    sql: "UPDATE sale SET counted = 0 WHERE type = 'charge.succeeded' AND payment_intent = ?"
+                ).execute(arguments: [intent])
             } else if sale.type == "charge.succeeded" {
-                counted =
-                    try Bool.fetchOne(
-                        db,
-                        sql: "SELECT 1 FROM sale WHERE payment_intent = ? AND type LIKE 'checkout.session.%' LIMIT 1",
-                        arguments: [intent]
-                    ) == nil
+                let statement = try db.cachedStatement(
+                    sql: "SELECT 1 FROM sale WHERE payment_intent = ? AND type LIKE 'checkout.session.%' LIMIT 1"
+                )
+                counted = try Bool.fetchOne(statement, arguments: [intent]) == nil
             }
         }
         let day = ReportCalendar.local(
@@ -725,13 +737,12 @@ struct ReportIngest {
             summary.attributed += 1
             if sale.paymentIntent != nil || sale.chargeID != nil {
                 // Charges and refunds of this payment stored earlier without attribution get this sale's.
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE sale SET campaign_id = ?, product_id = ?
                         WHERE campaign_id IS NULL AND (payment_intent = ? OR charge_id = ?)
-                        """,
-                    arguments: [campaignID, sale.productID, sale.paymentIntent, sale.chargeID]
-                )
+                        """
+                ).execute(arguments: [campaignID, sale.productID, sale.paymentIntent, sale.chargeID])
             }
         } else {
             summary.unattributed += 1
@@ -755,6 +766,11 @@ struct ReportIngest {
     // MARK: End
 
     mutating func finish() throws {
+        try upsert.flush()
+        if kind == .performance {
+            summary.stored = upsert.changed
+            summary.unchanged = upsert.unchanged
+        }
         let all = problems + unmatched.values.sorted { ($0.line ?? 0, $0.item ?? "") < ($1.line ?? 0, $1.item ?? "") }
         if !all.isEmpty {
             throw ReportError.rejected(all)

@@ -40,7 +40,7 @@ public struct PerformanceMetrics: Hashable, Sendable {
 }
 
 /// One row of ad performance: an entity's metrics for one day (or one hour of it) and one placement.
-struct PerformanceRecord {
+struct PerformanceRecord: Sendable {
     /// Where the row starts in its file.
     var line: Int
     /// The platform's id for the entity (campaign, line item or promoted tweet).

@@ -134,3 +134,84 @@ extension FeedImportError {
         return description
     }
 }
+
+/// Reads JSON lines on its own thread: parsing each line and interpreting Stripe events (the costly part) runs
+/// beside the database work. Other values (analytics responses, event lists) go to the consumer as bytes.
+final class JSONLinesPipeline: @unchecked Sendable {
+    // @unchecked: `reader` is used by the reading thread only.
+    enum Entry: Sendable {
+        case event(Result<StripeEvents.Outcome, StripeEventError>, line: Int)
+        case other([UInt8], line: Int)
+    }
+
+    struct Batch: Sendable {
+        var entries: [Entry]
+        /// Raw bytes read when the batch was closed (for progress).
+        var bytes: Int64
+    }
+
+    static let batchSize = 1_024
+    private let reader: LineReader
+    private let size: Int64?
+    private let queue = BoundedQueue<Batch, ReportError>(capacity: 4)
+    private let finished = DispatchGroup()
+
+    init(reader: LineReader) {
+        self.reader = reader
+        size = reader.size
+        finished.enter()
+        let thread = Thread { [self] in
+            run()
+            finished.leave()
+        }
+        thread.name = "campaignctl.report.json"
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    /// The file's size, when known.
+    var fileSize: Int64? { size }
+
+    /// The next batch, nil at the end; throws the first unreadable line's problem.
+    func next() throws(ReportError) -> Batch? {
+        try queue.pop()
+    }
+
+    /// Stops the reading thread (the consumer failed) and waits for it.
+    func cancel() {
+        queue.cancel()
+        finished.wait()
+    }
+
+    private func run() {
+        var entries: [Entry] = []
+        entries.reserveCapacity(Self.batchSize)
+        do {
+            while let line = try reader.next() {
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                    continue
+                }
+                let number = reader.line
+                let value = try ReportInput.parseJSON(line, file: reader.file, line: number)
+                if let object = value as? [String: Any], StripeEvents.isEvent(object) {
+                    let outcome = Result { () throws(StripeEventError) in try StripeEvents.interpret(object) }
+                    entries.append(.event(outcome, line: number))
+                } else {
+                    entries.append(.other(line, line: number))
+                }
+                if entries.count == Self.batchSize {
+                    guard queue.push(Batch(entries: entries, bytes: reader.bytesConsumed)) else {
+                        return
+                    }
+                    entries.removeAll(keepingCapacity: true)
+                }
+            }
+            if !entries.isEmpty {
+                _ = queue.push(Batch(entries: entries, bytes: reader.bytesConsumed))
+            }
+            queue.close(failure: nil)
+        } catch {
+            queue.close(failure: error)
+        }
+    }
+}

@@ -43,7 +43,7 @@ struct StripeSale: Sendable, Hashable {
 /// link, as carried over to the session's `success_url`.
 enum StripeEvents {
     /// An event turned into a sale, or skipped with a reason.
-    enum Outcome {
+    enum Outcome: Sendable {
         case sale(StripeSale)
         case skipped(eventID: String, reason: String)
     }

@@ -147,6 +147,8 @@ enum XAdsReportCSV {
         let (columns, warnings) = try columns(header: header, file: reader.file)
         var problems: [ReportProblem] = []
         var offset: Int64?
+        // A name is only needed the first time an entity is seen (to find its marker): skip building it after.
+        var named = Set<String>()
         func problem(_ item: String?, _ code: String, _ message: String) {
             problems.append(
                 ReportProblem(file: reader.file, line: reader.line, item: item, code: code, message: message)
@@ -200,7 +202,7 @@ enum XAdsReportCSV {
                     line: reader.line,
                     platformID: id,
                     level: columns.level,
-                    name: columns.name.map { reader.string($0) },
+                    name: columns.name.flatMap { named.insert(id).inserted ? reader.string($0) : nil },
                     day: day,
                     hour: -1,
                     placement: placement.isEmpty ? "ALL_ON_TWITTER" : placement,
@@ -213,5 +215,83 @@ enum XAdsReportCSV {
             throw ReportError.rejected(problems)
         }
         return warnings
+    }
+}
+
+/// Reads an X Ads report CSV on its own thread, handing rows to the database side in batches: parsing and SQLite
+/// then run on two cores at once, as the catalog import does.
+final class PerformanceCSVPipeline: @unchecked Sendable {
+    // @unchecked: `reader` is used by the reading thread only; `warnings` is written by that thread before it closes
+    // the queue and read by the consumer only after `join()`.
+    static let batchSize = 4_096
+    private let reader: CSVRecordReader
+    private let queue = BoundedQueue<Batch, ReportError>(capacity: 4)
+    private let size: Int64?
+    private let finished = DispatchGroup()
+    private var warningsFound: [ReportProblem] = []
+
+    /// Rows, and the raw bytes read when the batch was closed (for progress).
+    struct Batch: Sendable {
+        var records: [PerformanceRecord]
+        var bytes: Int64
+    }
+
+    init(reader: CSVRecordReader) {
+        self.reader = reader
+        size = reader.size
+        finished.enter()
+        let thread = Thread { [self] in
+            run()
+            finished.leave()
+        }
+        thread.name = "campaignctl.report.read"
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    /// The next batch, nil at the end; rethrows the reader's problems.
+    func next() throws(ReportError) -> Batch? {
+        try queue.pop()
+    }
+
+    /// The file's size, when known.
+    var fileSize: Int64? { size }
+
+    /// The header's warnings (missing optional columns), once the queue is drained.
+    var warnings: [ReportProblem] {
+        finished.wait()
+        return warningsFound
+    }
+
+    /// Stops the reading thread (the consumer failed) and waits for it.
+    func cancel() {
+        queue.cancel()
+        finished.wait()
+    }
+
+    private struct Cancelled: Error {}
+
+    private func run() {
+        var batch: [PerformanceRecord] = []
+        batch.reserveCapacity(Self.batchSize)
+        do {
+            warningsFound = try XAdsReportCSV.read(reader) { record in
+                batch.append(record)
+                if batch.count == Self.batchSize {
+                    guard queue.push(Batch(records: batch, bytes: reader.bytesConsumed)) else {
+                        throw Cancelled()
+                    }
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty {
+                _ = queue.push(Batch(records: batch, bytes: reader.bytesConsumed))
+            }
+            queue.close(failure: nil)
+        } catch let error as ReportError {
+            queue.close(failure: error)
+        } catch {
+            queue.close(failure: nil)
+        }
     }
 }

@@ -71,19 +71,29 @@ extension CampaignCtl.Report {
                 guard !json else {
                     continue
                 }
-                for notice in summary.skipped.prefix(20) {
-                    Output.error(notice.formatted(severity: "note"))
-                }
-                if summary.skipped.count > 20 {
-                    Output.error("… and \(summary.skipped.count - 20) more skipped events")
-                }
-                for warning in summary.warnings.prefix(50) {
-                    Output.error(warning.formatted(severity: "warning"))
-                }
+                Self.printGrouped(summary.skipped, severity: "note", totals: ["event_skipped": summary.skippedCount])
+                Self.printGrouped(summary.warnings, severity: "warning")
                 Output.line(Self.describe(summary, seconds: seconds))
             }
             if json {
                 try Output.json(summaries)
+            }
+        }
+
+        /// Up to 10 of each code, then how many more: a million-event file must not bury its summary.
+        static func printGrouped(_ problems: [ReportProblem], severity: String, totals: [String: Int] = [:]) {
+            var shown: [String: Int] = [:]
+            for problem in problems {
+                shown[problem.code, default: 0] += 1
+                if shown[problem.code, default: 0] <= 10 {
+                    Output.error(problem.formatted(severity: severity))
+                }
+            }
+            for (code, listed) in shown.sorted(by: { $0.key < $1.key }) {
+                let count = max(listed, totals[code] ?? 0)
+                if count > 10 {
+                    Output.error("… and \(Output.grouped(count - 10)) more [\(code)] \(severity)s")
+                }
             }
         }
 
@@ -108,7 +118,7 @@ extension CampaignCtl.Report {
                 return "\(summary.file): payment events, \(Output.grouped(summary.read)) read\(rate)\n"
                     + "  stored \(Output.grouped(summary.stored)) (\(Output.grouped(summary.attributed)) attributed to "
                     + "a campaign, \(Output.grouped(summary.unattributed)) not), \(Output.grouped(summary.unchanged)) "
-                    + "already stored, \(Output.grouped(summary.skipped.count)) skipped (not sales)"
+                    + "already stored, \(Output.grouped(summary.skippedCount)) skipped (not sales)"
             }
         }
     }
@@ -288,6 +298,7 @@ struct ReportIngestSummaryOutput: Encodable {
     var lastDay: String?
     var attributed: Int
     var unattributed: Int
+    var skippedCount: Int
     var skipped: [String]
     var warnings: [String]
     var seconds: Double
@@ -304,6 +315,7 @@ struct ReportIngestSummaryOutput: Encodable {
         lastDay = summary.lastDay
         attributed = summary.attributed
         unattributed = summary.unattributed
+        skippedCount = summary.skippedCount
         skipped = summary.skipped.map { $0.formatted(severity: "note") }
         warnings = summary.warnings.map { $0.formatted(severity: "warning") }
         self.seconds = (seconds * 1000).rounded() / 1000
