@@ -166,6 +166,11 @@ extension CampaignStore {
                         "stored": .integer(Int64(summary.stored)),
                         "unchanged": .integer(Int64(summary.unchanged)),
                         "campaigns": .array(summary.campaigns.map { .string($0) }),
+                        "mappings": .array(
+                            options.mappings.map {
+                                .string("\($0.platformID)=\($0.campaignID)\($0.productID.map { "/\($0)" } ?? "")")
+                            }
+                        ),
                     ]
                 ),
                 at: Timestamp.string(context.now()),
