@@ -2,7 +2,8 @@ import FeedImport
 import Foundation
 
 /// Reads a file line by line (LF or CRLF), plain or gzip, for JSON-lines inputs.
-final class LineReader {
+final class LineReader: @unchecked Sendable {
+    // @unchecked: one thread at a time uses a reader (a pipeline hands it to its producer thread).
     let file: String
     /// The current line's number (1-based).
     private(set) var line = 0
@@ -137,8 +138,7 @@ extension FeedImportError {
 
 /// Reads JSON lines on its own thread: parsing each line and interpreting Stripe events (the costly part) runs
 /// beside the database work. Other values (analytics responses, event lists) go to the consumer as bytes.
-final class JSONLinesPipeline: @unchecked Sendable {
-    // @unchecked: `reader` is used by the reading thread only.
+final class JSONLinesPipeline {
     enum Entry: Sendable {
         case event(Result<StripeEvents.Outcome, StripeEventError>, line: Int)
         case other([UInt8], line: Int)
@@ -151,42 +151,15 @@ final class JSONLinesPipeline: @unchecked Sendable {
     }
 
     static let batchSize = 1_024
-    private let reader: LineReader
-    private let size: Int64?
-    private let queue = BoundedQueue<Batch, ReportError>(capacity: 4)
-    private let finished = DispatchGroup()
+    private let producer: ProducerThread<Batch, ReportError>
+    /// The file's size, when known.
+    let fileSize: Int64?
 
     init(reader: LineReader) {
-        self.reader = reader
-        size = reader.size
-        finished.enter()
-        let thread = Thread { [self] in
-            run()
-            finished.leave()
-        }
-        thread.name = "campaignctl.report.json"
-        thread.stackSize = 4 << 20
-        thread.start()
-    }
-
-    /// The file's size, when known.
-    var fileSize: Int64? { size }
-
-    /// The next batch, nil at the end; throws the first unreadable line's problem.
-    func next() throws(ReportError) -> Batch? {
-        try queue.pop()
-    }
-
-    /// Stops the reading thread (the consumer failed) and waits for it.
-    func cancel() {
-        queue.cancel()
-        finished.wait()
-    }
-
-    private func run() {
-        var entries: [Entry] = []
-        entries.reserveCapacity(Self.batchSize)
-        do {
+        fileSize = reader.size
+        producer = ProducerThread(name: "campaignctl.report.json", capacity: 4) { push throws(ReportError) in
+            var entries: [Entry] = []
+            entries.reserveCapacity(Self.batchSize)
             while let line = try reader.next() {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                     continue
@@ -200,18 +173,25 @@ final class JSONLinesPipeline: @unchecked Sendable {
                     entries.append(.other(line, line: number))
                 }
                 if entries.count == Self.batchSize {
-                    guard queue.push(Batch(entries: entries, bytes: reader.bytesConsumed)) else {
+                    guard push(Batch(entries: entries, bytes: reader.bytesConsumed)) else {
                         return
                     }
                     entries.removeAll(keepingCapacity: true)
                 }
             }
             if !entries.isEmpty {
-                _ = queue.push(Batch(entries: entries, bytes: reader.bytesConsumed))
+                _ = push(Batch(entries: entries, bytes: reader.bytesConsumed))
             }
-            queue.close(failure: nil)
-        } catch {
-            queue.close(failure: error)
         }
+    }
+
+    /// The next batch, nil at the end; throws the first unreadable line's problem.
+    func next() throws(ReportError) -> Batch? {
+        try producer.next()
+    }
+
+    /// Stops the reading thread (the consumer failed) and waits for it.
+    func cancel() {
+        producer.cancel()
     }
 }

@@ -218,80 +218,60 @@ enum XAdsReportCSV {
     }
 }
 
-/// Reads an X Ads report CSV on its own thread, handing rows to the database side in batches: parsing and SQLite
-/// then run on two cores at once, as the catalog import does.
+/// Reads an X Ads report CSV on its own thread, handing rows to the database side in batches.
 final class PerformanceCSVPipeline: @unchecked Sendable {
-    // @unchecked: `reader` is used by the reading thread only; `warnings` is written by that thread before it closes
-    // the queue and read by the consumer only after `join()`.
-    static let batchSize = 4_096
-    private let reader: CSVRecordReader
-    private let queue = BoundedQueue<Batch, ReportError>(capacity: 4)
-    private let size: Int64?
-    private let finished = DispatchGroup()
-    private var warningsFound: [ReportProblem] = []
-
+    // @unchecked: `warningsFound` is written by the producer before its thread exits and read only after `join()`.
     /// Rows, and the raw bytes read when the batch was closed (for progress).
     struct Batch: Sendable {
         var records: [PerformanceRecord]
         var bytes: Int64
     }
 
+    static let batchSize = 4_096
+    private var producer: ProducerThread<Batch, ReportError>?
+    private var warningsFound: [ReportProblem] = []
+    /// The file's size, when known.
+    let fileSize: Int64?
+
     init(reader: CSVRecordReader) {
-        self.reader = reader
-        size = reader.size
-        finished.enter()
-        let thread = Thread { [self] in
-            run()
-            finished.leave()
+        fileSize = reader.size
+        producer = ProducerThread(name: "campaignctl.report.csv", capacity: 4) { [self] push throws(ReportError) in
+            var batch: [PerformanceRecord] = []
+            batch.reserveCapacity(Self.batchSize)
+            do {
+                warningsFound = try XAdsReportCSV.read(reader) { record in
+                    batch.append(record)
+                    if batch.count == Self.batchSize {
+                        guard push(Batch(records: batch, bytes: reader.bytesConsumed)) else {
+                            throw CancellationError()
+                        }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+            } catch let error as ReportError {
+                throw error
+            } catch {
+                return  // cancelled by the consumer
+            }
+            if !batch.isEmpty {
+                _ = push(Batch(records: batch, bytes: reader.bytesConsumed))
+            }
         }
-        thread.name = "campaignctl.report.read"
-        thread.stackSize = 4 << 20
-        thread.start()
     }
 
     /// The next batch, nil at the end; rethrows the reader's problems.
     func next() throws(ReportError) -> Batch? {
-        try queue.pop()
+        try producer?.next()
     }
 
-    /// The file's size, when known.
-    var fileSize: Int64? { size }
-
-    /// The header's warnings (missing optional columns), once the queue is drained.
+    /// The header's warnings (missing optional columns), once the file is read.
     var warnings: [ReportProblem] {
-        finished.wait()
+        producer?.join()
         return warningsFound
     }
 
     /// Stops the reading thread (the consumer failed) and waits for it.
     func cancel() {
-        queue.cancel()
-        finished.wait()
-    }
-
-    private struct Cancelled: Error {}
-
-    private func run() {
-        var batch: [PerformanceRecord] = []
-        batch.reserveCapacity(Self.batchSize)
-        do {
-            warningsFound = try XAdsReportCSV.read(reader) { record in
-                batch.append(record)
-                if batch.count == Self.batchSize {
-                    guard queue.push(Batch(records: batch, bytes: reader.bytesConsumed)) else {
-                        throw Cancelled()
-                    }
-                    batch.removeAll(keepingCapacity: true)
-                }
-            }
-            if !batch.isEmpty {
-                _ = queue.push(Batch(records: batch, bytes: reader.bytesConsumed))
-            }
-            queue.close(failure: nil)
-        } catch let error as ReportError {
-            queue.close(failure: error)
-        } catch {
-            queue.close(failure: nil)
-        }
+        producer?.cancel()
     }
 }

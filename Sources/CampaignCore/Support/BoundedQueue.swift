@@ -77,3 +77,52 @@ final class BoundedQueue<Element: Sendable, Failure: Error & Sendable>: @uncheck
         condition.unlock()
     }
 }
+
+/// Runs a producer on its own thread, feeding a ``BoundedQueue`` that the calling thread drains: parsing then runs
+/// on one core while the caller writes to SQLite on the other.
+final class ProducerThread<Element: Sendable, Failure: Error & Sendable>: @unchecked Sendable {
+    // @unchecked: the queue is thread-safe, and `finished` is a DispatchGroup.
+    private let queue: BoundedQueue<Element, Failure>
+    private let finished = DispatchGroup()
+
+    /// Starts `produce` on a thread named `name`. It hands each element to `push`, which returns false once the
+    /// consumer cancelled (then `produce` should return); an error it throws reaches the consumer after the elements
+    /// pushed before it.
+    init(
+        name: String,
+        capacity: Int,
+        produce: @escaping @Sendable (_ push: (Element) -> Bool) throws(Failure) -> Void
+    ) {
+        let queue = BoundedQueue<Element, Failure>(capacity: capacity)
+        self.queue = queue
+        finished.enter()
+        let thread = Thread { [finished] in
+            do throws(Failure) {
+                try produce { queue.push($0) }
+                queue.close(failure: nil)
+            } catch {
+                queue.close(failure: error)
+            }
+            finished.leave()
+        }
+        thread.name = name
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    /// The next element, nil at the end; rethrows the producer's error.
+    func next() throws(Failure) -> Element? {
+        try queue.pop()
+    }
+
+    /// Stops the producer (the consumer failed) and waits for its thread.
+    func cancel() {
+        queue.cancel()
+        finished.wait()
+    }
+
+    /// Waits until the producer's thread has exited.
+    func join() {
+        finished.wait()
+    }
+}
