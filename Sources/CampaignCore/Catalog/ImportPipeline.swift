@@ -23,7 +23,7 @@ struct PreparedItem: Sendable {
 final class ImportPipeline: @unchecked Sendable {
     // @unchecked: the reader is touched only by the reading thread until `join()` returns,
     // the validator only by the validating thread; the queues synchronise themselves.
-    static let batchSize = 256
+    static let batchSize = 64
     static let capacity = 4
 
     struct Batch: Sendable {

@@ -6,7 +6,7 @@ import GRDB
 /// One import in progress, inside its transaction: applies each validated item to the catalog as
 /// it streams by, then marks what the feed no longer contains as removed.
 ///
-/// Memory stays flat: the only per-item state kept is ``SeenSet`` (about 24 bytes per item), which
+/// Memory stays flat: the only per-item state kept is ``SeenSet`` (20 to 30 bytes per item), which
 /// finds duplicate ids and, at the end, the products the feed no longer lists.
 struct ImportSession {
     let db: Database
@@ -21,12 +21,12 @@ struct ImportSession {
     private var seen = SeenSet()
     private var savedPrevious = false
 
-    private let lookup: Statement
-    private let insertProduct: Statement
-    private let updateProduct: Statement
-    private let insertHistory: Statement
-    private let insertDiagnostic: Statement
-    private let markRejected: Statement
+    private let lookup: RawBinding
+    private let insertProduct: RawBinding
+    private let updateProduct: RawBinding
+    private let insertHistory: RawBinding
+    private let insertDiagnostic: RawBinding
+    private let markRejected: RawBinding
 
     init(
         db: Database,
@@ -63,46 +63,64 @@ struct ImportSession {
             arguments: [catalogID]
         )
         catalogWasEmpty = hasProducts != true
-        lookup = try db.makeStatement(
-            sql: """
-                SELECT id, status, content_hash, rejected_import_id, changed_import_id
-                FROM product WHERE catalog_id = ? AND key = ?
-                """
+        lookup = try RawBinding(
+            db.makeStatement(
+                sql: """
+                    SELECT id, status, content_hash, rejected_import_id, changed_import_id
+                    FROM product WHERE catalog_id = ? AND key = ?
+                    """
+            ),
+            in: db
         )
-        insertProduct = try db.makeStatement(
-            sql: """
-                INSERT INTO product (catalog_id, key, product_id, status, title, link, image_link, price_micros,
-                    currency, sale_price_micros, availability, availability_date, brand, gtin, item_group_id,
-                    product_type, custom_label_0, custom_label_1, custom_label_2, custom_label_3, custom_label_4,
-                    attributes_json, content_hash, added_import_id, changed_import_id)
-                VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
+        insertProduct = try RawBinding(
+            db.makeStatement(
+                sql: """
+                    INSERT INTO product (catalog_id, key, product_id, status, title, link, image_link, price_micros,
+                        currency, sale_price_micros, availability, availability_date, brand, gtin, item_group_id,
+                        product_type, custom_label_0, custom_label_1, custom_label_2, custom_label_3, custom_label_4,
+                        attributes_json, content_hash, added_import_id, changed_import_id)
+                    VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ),
+            in: db
         )
-        updateProduct = try db.makeStatement(
-            sql: """
-                UPDATE product SET product_id = ?, status = 'active', title = ?, link = ?, image_link = ?,
-                    price_micros = ?, currency = ?, sale_price_micros = ?, availability = ?, availability_date = ?,
-                    brand = ?, gtin = ?, item_group_id = ?, product_type = ?, custom_label_0 = ?,
-                    custom_label_1 = ?, custom_label_2 = ?, custom_label_3 = ?, custom_label_4 = ?,
-                    attributes_json = ?, content_hash = ?, changed_import_id = ?, rejected_import_id = NULL,
-                    added_import_id = CASE WHEN status = 'removed' THEN ? ELSE added_import_id END
-                WHERE id = ?
-                """
+        updateProduct = try RawBinding(
+            db.makeStatement(
+                sql: """
+                    UPDATE product SET product_id = ?, status = 'active', title = ?, link = ?, image_link = ?,
+                        price_micros = ?, currency = ?, sale_price_micros = ?, availability = ?, availability_date = ?,
+                        brand = ?, gtin = ?, item_group_id = ?, product_type = ?, custom_label_0 = ?,
+                        custom_label_1 = ?, custom_label_2 = ?, custom_label_3 = ?, custom_label_4 = ?,
+                        attributes_json = ?, content_hash = ?, changed_import_id = ?, rejected_import_id = NULL,
+                        added_import_id = CASE WHEN status = 'removed' THEN ? ELSE added_import_id END
+                    WHERE id = ?
+                    """
+            ),
+            in: db
         )
-        insertHistory = try db.makeStatement(
-            sql: """
-                INSERT INTO product_history (catalog_id, import_id, key, product_id, change, before_hash,
-                    after_hash, before_json)
-                SELECT ?, ?, ?, ?, ?, ?, ?, (SELECT attributes_json FROM product WHERE id = ?)
-                """
+        insertHistory = try RawBinding(
+            db.makeStatement(
+                sql: """
+                    INSERT INTO product_history (catalog_id, import_id, key, product_id, change, before_hash,
+                        after_hash, before_json)
+                    SELECT ?, ?, ?, ?, ?, ?, ?, (SELECT attributes_json FROM product WHERE id = ?)
+                    """
+            ),
+            in: db
         )
-        insertDiagnostic = try db.makeStatement(
-            sql: """
-                INSERT INTO diagnostic (import_id, item_id, line, attribute, code, severity, message)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """
+        insertDiagnostic = try RawBinding(
+            db.makeStatement(
+                sql: """
+                    INSERT INTO diagnostic (import_id, item_id, line, attribute, code, severity, message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """
+            ),
+            in: db
         )
-        markRejected = try db.makeStatement(sql: "UPDATE product SET rejected_import_id = ? WHERE id = ?")
+        markRejected = try RawBinding(
+            db.makeStatement(sql: "UPDATE product SET rejected_import_id = ? WHERE id = ?"),
+            in: db
+        )
     }
 
     static func catalogID(named name: String, in db: Database, createdAt: String) throws -> Int64 {
@@ -143,8 +161,7 @@ struct ImportSession {
             action = .added
         case let row? where row.isActive && row.hash == hash:
             if row.rejectedImportID != nil {
-                markRejected.setUncheckedArguments([nil as Int64?, row.rowID])
-                try markRejected.execute()
+                try setRejected(nil, row: row.rowID)
             }
             report.unchanged += 1
             action = .unchanged
@@ -174,8 +191,7 @@ struct ImportSession {
         report.rejected += 1
         seen.insert(seenKey, line: line, action: .rejected)
         if !catalogWasEmpty, let row = try fetchExisting(key), row.isActive {
-            markRejected.setUncheckedArguments([importID, row.rowID])
-            try markRejected.execute()
+            try setRejected(importID, row: row.rowID)
             try store(
                 FeedDiagnostic(
                     severity: .warning,
@@ -224,8 +240,7 @@ struct ImportSession {
             }
             report.rejected += 1
             if let row = try fetchExisting(key) {
-                markRejected.setUncheckedArguments([importID, row.rowID])
-                try markRejected.execute()
+                try setRejected(importID, row: row.rowID)
             }
             try store(duplicateDiagnostic(id: firstID, line: Int(first.line), otherLine: line))
             seen.update(seenKey, action: .duplicate)
@@ -339,43 +354,71 @@ struct ImportSession {
     }
 
     private func fetchExisting(_ key: String) throws -> ExistingRow? {
-        lookup.setUncheckedArguments([catalogID, key])
-        guard let row = try Row.fetchOne(lookup) else {
-            return nil
+        lookup.bind(catalogID, at: 1)
+        lookup.bind(key, at: 2)
+        return try lookup.fetchFirst { row in
+            ExistingRow(
+                rowID: row.int64(0),
+                isActive: row.text(1) == "active",
+                hash: row.data(2),
+                rejectedImportID: row.isNull(3) ? nil : row.int64(3),
+                changedImportID: row.int64(4)
+            )
         }
-        return ExistingRow(
-            rowID: row[0],
-            isActive: row[1] == "active",
-            hash: row[2],
-            rejectedImportID: row[3],
-            changedImportID: row[4]
-        )
+    }
+
+    private func setRejected(_ rejectedImportID: Int64?, row rowID: Int64) throws {
+        markRejected.bind(rejectedImportID, at: 1)
+        markRejected.bind(rowID, at: 2)
+        try markRejected.execute()
     }
 
     private func insert(_ product: ProductData, key: String, json: String, hash: Data) throws {
-        insertProduct.setUncheckedArguments(
-            [
-                catalogID, key, product.id, product.title, product.link, product.imageLink, product.price.micros,
-                product.price.currency, product.salePrice?.micros, product.availability.rawValue,
-                product.availabilityDate, product.brand, product.gtin, product.itemGroupID,
-                product.productTypes.first, label(product, 0), label(product, 1), label(product, 2),
-                label(product, 3), label(product, 4), json, hash, importID, importID,
-            ]
-        )
+        insertProduct.bind(catalogID, at: 1)
+        insertProduct.bind(key, at: 2)
+        let next = bindContent(product, json: json, hash: hash, to: insertProduct, from: 3)
+        insertProduct.bind(importID, at: next)
+        insertProduct.bind(importID, at: next + 1)
         try insertProduct.execute()
     }
 
     private func update(_ rowID: Int64, with product: ProductData, json: String, hash: Data) throws {
-        updateProduct.setUncheckedArguments(
-            [
-                product.id, product.title, product.link, product.imageLink, product.price.micros,
-                product.price.currency, product.salePrice?.micros, product.availability.rawValue,
-                product.availabilityDate, product.brand, product.gtin, product.itemGroupID,
-                product.productTypes.first, label(product, 0), label(product, 1), label(product, 2),
-                label(product, 3), label(product, 4), json, hash, importID, importID, rowID,
-            ]
-        )
+        let next = bindContent(product, json: json, hash: hash, to: updateProduct, from: 1)
+        updateProduct.bind(importID, at: next)
+        updateProduct.bind(importID, at: next + 1)
+        updateProduct.bind(rowID, at: next + 2)
         try updateProduct.execute()
+    }
+
+    /// Binds the product's columns, in the order both `insertProduct` and `updateProduct` list them;
+    /// returns the next parameter.
+    private func bindContent(
+        _ product: ProductData,
+        json: String,
+        hash: Data,
+        to statement: RawBinding,
+        from first: Int32
+    ) -> Int32 {
+        let p = first
+        statement.bind(product.id, at: p)
+        statement.bind(product.title, at: p + 1)
+        statement.bind(product.link, at: p + 2)
+        statement.bind(product.imageLink, at: p + 3)
+        statement.bind(product.price.micros, at: p + 4)
+        statement.bind(product.price.currency, at: p + 5)
+        statement.bind(product.salePrice?.micros, at: p + 6)
+        statement.bind(product.availability.rawValue, at: p + 7)
+        statement.bind(product.availabilityDate, at: p + 8)
+        statement.bind(product.brand, at: p + 9)
+        statement.bind(product.gtin, at: p + 10)
+        statement.bind(product.itemGroupID, at: p + 11)
+        statement.bind(product.productTypes.first, at: p + 12)
+        for index in 0..<5 {
+            statement.bind(label(product, index), at: p + 13 + Int32(index))
+        }
+        statement.bind(json, at: p + 18)
+        statement.bind(hash, at: p + 19)
+        return p + 20
     }
 
     private func label(_ product: ProductData, _ index: Int) -> String? {
@@ -390,7 +433,14 @@ struct ImportSession {
         after: Data?,
         previousRow: Int64?
     ) throws {
-        insertHistory.setUncheckedArguments([catalogID, importID, key, id, change, before, after, previousRow])
+        insertHistory.bind(catalogID, at: 1)
+        insertHistory.bind(importID, at: 2)
+        insertHistory.bind(key, at: 3)
+        insertHistory.bind(id, at: 4)
+        insertHistory.bind(change, at: 5)
+        insertHistory.bind(before, at: 6)
+        insertHistory.bind(after, at: 7)
+        insertHistory.bind(previousRow, at: 8)
         try insertHistory.execute()
     }
 
@@ -429,12 +479,13 @@ struct ImportSession {
         } else {
             report.warnings += 1
         }
-        insertDiagnostic.setUncheckedArguments(
-            [
-                importID, diagnostic.itemID, diagnostic.location.line, diagnostic.attribute,
-                diagnostic.code.rawValue, diagnostic.severity.rawValue, diagnostic.message,
-            ]
-        )
+        insertDiagnostic.bind(importID, at: 1)
+        insertDiagnostic.bind(diagnostic.itemID, at: 2)
+        insertDiagnostic.bind(Int64(diagnostic.location.line), at: 3)
+        insertDiagnostic.bind(diagnostic.attribute, at: 4)
+        insertDiagnostic.bind(diagnostic.code.rawValue, at: 5)
+        insertDiagnostic.bind(diagnostic.severity.rawValue, at: 6)
+        insertDiagnostic.bind(diagnostic.message, at: 7)
         try insertDiagnostic.execute()
         if report.diagnostics.count < CampaignStore.reportedDiagnosticsLimit {
             report.diagnostics.append(ImportReport.Diagnostic(diagnostic))
@@ -452,9 +503,15 @@ struct ImportSession {
 
 }
 
-/// The keys an import has seen, in about 24 bytes each: a 64-bit hash, a 32-bit check hash, the line
-/// and what happened to the item. Two independent hashes make a false match (2⁻⁹⁶) negligible
+/// The keys an import has seen: a 64-bit hash, a 32-bit check hash, the line and what happened
+/// to the item, packed in 16 bytes. Two independent hashes make a false match (2⁻⁹⁶) negligible
 /// without keeping a million strings in memory.
+///
+/// Hand-written open addressing rather than a `Dictionary`: a dictionary of a million 20-byte
+/// entries holds 2²¹ buckets (42 MB) and, while it doubles, both tables (63 MB). Here the slots
+/// live in 256 shards, chosen by the hash's top byte, that grow by half, one at a time, at 4/5
+/// load: about 20 to 30 bytes per key (a million keys: 19 MB) and never more than one shard copied
+/// at once.
 struct SeenSet {
     enum Action: UInt8 {
         case added, readded, changed, unchanged, rejected, duplicate
@@ -489,22 +546,104 @@ struct SeenSet {
             self.primary = primary
             self.check = check
         }
+
+        init(primary: UInt64, check: UInt32) {
+            self.primary = primary
+            self.check = check
+        }
     }
 
-    private var entries: [UInt64: Entry] = [:]
+    /// `meta` packs check (32 bits), line (29 bits) and action + 1 (3 bits); 0 marks an empty slot.
+    fileprivate struct Slot {
+        var primary: UInt64 = 0
+        var meta: UInt64 = 0
+    }
+
+    fileprivate struct Shard {
+        var slots = [Slot](repeating: Slot(), count: 16)
+        var count = 0
+    }
+
+    static let maxLine = UInt32(1 << 29 - 1)
+
+    private var shards = [Shard](repeating: Shard(), count: 256)
 
     func lookup(_ key: Key) -> Entry? {
-        guard let entry = entries[key.primary], entry.check == key.check else {
+        let shard = shards[Self.shard(key)]
+        guard let index = Self.find(key, in: shard.slots), shard.slots[index].meta != 0 else {
             return nil
         }
-        return entry
+        let meta = shard.slots[index].meta
+        guard let action = Action(rawValue: UInt8(meta & 7) - 1) else {
+            return nil
+        }
+        return Entry(check: key.check, line: UInt32(truncatingIfNeeded: meta >> 3) & Self.maxLine, action: action)
     }
 
     mutating func insert(_ key: Key, line: Int, action: Action) {
-        entries[key.primary] = Entry(check: key.check, line: UInt32(clamping: line), action: action)
+        let shardIndex = Self.shard(key)
+        var slot = Slot(primary: key.primary, meta: Self.meta(key, line: line, action: action))
+        shards[shardIndex].insert(&slot)
     }
 
     mutating func update(_ key: Key, action: Action) {
-        entries[key.primary]?.action = action
+        let shardIndex = Self.shard(key)
+        guard let index = Self.find(key, in: shards[shardIndex].slots) else {
+            return
+        }
+        let meta = shards[shardIndex].slots[index].meta
+        if meta != 0 {
+            shards[shardIndex].slots[index].meta = meta & ~7 | UInt64(action.rawValue + 1)
+        }
+    }
+
+    private static func shard(_ key: Key) -> Int {
+        Int(truncatingIfNeeded: key.primary >> 56)
+    }
+
+    private static func meta(_ key: Key, line: Int, action: Action) -> UInt64 {
+        let line = UInt64(min(UInt32(clamping: line), maxLine))
+        return UInt64(key.check) << 32 | line << 3 | UInt64(action.rawValue + 1)
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go (tables are never full).
+    fileprivate static func find(_ key: Key, in slots: [Slot]) -> Int? {
+        // The hash's bits below the shard byte, scaled onto the table (tables are not powers of two).
+        var index = Int(truncatingIfNeeded: (key.primary << 8).multipliedFullWidth(by: UInt64(slots.count)).high)
+        for _ in 0..<slots.count {
+            let slot = slots[index]
+            if slot.meta == 0
+                || (slot.primary == key.primary && UInt32(truncatingIfNeeded: slot.meta >> 32) == key.check)
+            {
+                return index
+            }
+            index = index + 1 == slots.count ? 0 : index + 1
+        }
+        return nil
+    }
+}
+
+extension SeenSet.Shard {
+    fileprivate mutating func insert(_ slot: inout SeenSet.Slot) {
+        if (count + 1) * 5 > slots.count * 4 {
+            grow()
+        }
+        let key = SeenSet.Key(primary: slot.primary, check: UInt32(truncatingIfNeeded: slot.meta >> 32))
+        guard let index = SeenSet.find(key, in: slots) else {
+            return
+        }
+        if slots[index].meta == 0 {
+            count += 1
+        }
+        slots[index] = slot
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [SeenSet.Slot](repeating: SeenSet.Slot(), count: old.count * 3 / 2)
+        count = 0
+        for var slot in old where slot.meta != 0 {
+            insert(&slot)
+        }
     }
 }
