@@ -292,6 +292,8 @@ extension CampaignStore {
                     sourcePath: displayName,
                     profile: options.profile.name,
                     startedAt: Timestamp.string(started),
+                    // Merchant items run 1 to 3 KB; an underestimate only means the id set grows.
+                    expectedItems: Int(clamping: (reader.rawSize ?? 0) / 2_000),
                     report: report
                 )
                 var lastProgress = clock.now

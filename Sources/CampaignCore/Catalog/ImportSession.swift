@@ -18,7 +18,7 @@ struct ImportSession {
     private let activeBefore: Int
     /// Whether the catalog had no product rows at all (first import: skip lookups).
     private let catalogWasEmpty: Bool
-    private var seen = SeenSet()
+    private var seen: SeenSet
     private var savedPrevious = false
 
     private let lookup: RawBinding
@@ -34,12 +34,13 @@ struct ImportSession {
         sourcePath: String,
         profile: String,
         startedAt: String,
+        expectedItems: Int = 0,
         report: ImportReport
     ) throws {
         self.db = db
         self.report = report
-        // A larger page cache for the import's B-tree inserts (16 MiB; SQLite's default is 2 MiB).
-        try db.execute(sql: "PRAGMA cache_size = -16384")
+        // A larger page cache for the import's B-tree inserts (8 MiB; SQLite's default is 2 MiB).
+        try db.execute(sql: "PRAGMA cache_size = -8192")
         let catalogID = try Self.catalogID(named: catalog, in: db, createdAt: startedAt)
         self.catalogID = catalogID
         try db.execute(
@@ -63,6 +64,9 @@ struct ImportSession {
             arguments: [catalogID]
         )
         catalogWasEmpty = hasProducts != true
+        // Sized once for the items expected (a re-import lists about the active products again): tables that
+        // grow step by step leave their old copies scattered in the heap.
+        seen = SeenSet(expectedCount: max(activeBefore, expectedItems))
         lookup = try RawBinding(
             db.makeStatement(
                 sql: """
@@ -560,13 +564,23 @@ struct SeenSet {
     }
 
     fileprivate struct Shard {
-        var slots = [Slot](repeating: Slot(), count: 16)
+        var slots: [Slot]
         var count = 0
+
+        init(capacity: Int) {
+            slots = [Slot](repeating: Slot(), count: capacity)
+        }
     }
 
     static let maxLine = UInt32(1 << 29 - 1)
 
-    private var shards = [Shard](repeating: Shard(), count: 256)
+    private var shards: [Shard]
+
+    /// A set sized for about `expectedCount` keys; it still grows past that.
+    init(expectedCount: Int = 0) {
+        let perShard = max(16, expectedCount / 256 * 3 / 2)
+        shards = [Shard](repeating: Shard(capacity: perShard), count: 256)
+    }
 
     func lookup(_ key: Key) -> Entry? {
         let shard = shards[Self.shard(key)]

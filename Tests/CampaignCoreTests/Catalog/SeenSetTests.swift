@@ -4,9 +4,12 @@ import Testing
 
 @Suite("SeenSet")
 struct SeenSetTests {
-    @Test("finds every inserted key with its line and action, and nothing else, across many shard growths")
-    func manyKeys() {
-        var set = SeenSet()
+    @Test(
+        "finds every inserted key with its line and action, and nothing else, whether sized or grown",
+        arguments: [0, 1_000, 50_000]
+    )
+    func manyKeys(expectedCount: Int) {
+        var set = SeenSet(expectedCount: expectedCount)
         let count = 50_000
         for index in 0..<count {
             set.insert(SeenSet.Key("sku-\(index)"), line: index + 1, action: index % 3 == 0 ? .added : .unchanged)
