@@ -513,9 +513,9 @@ struct ImportSession {
 ///
 /// Hand-written open addressing rather than a `Dictionary`: a dictionary of a million 20-byte
 /// entries holds 2²¹ buckets (42 MB) and, while it doubles, both tables (63 MB). Here the slots
-/// live in 256 shards, chosen by the hash's top byte, that grow by half, one at a time, at 4/5
-/// load: about 20 to 30 bytes per key (a million keys: 19 MB) and never more than one shard copied
-/// at once.
+/// live in 256 shards, chosen by the hash's top byte, sized once from the expected count (24 bytes
+/// per expected key: a million keys take 24 MB) and, past it, growing by half, one shard at a time,
+/// at 4/5 load.
 struct SeenSet {
     enum Action: UInt8 {
         case added, readded, changed, unchanged, rejected, duplicate
@@ -588,7 +588,7 @@ struct SeenSet {
             return nil
         }
         let meta = shard.slots[index].meta
-        guard let action = Action(rawValue: UInt8(meta & 7) - 1) else {
+        guard let action = Action(rawValue: UInt8(meta & 7) &- 1) else {
             return nil
         }
         return Entry(check: key.check, line: UInt32(truncatingIfNeeded: meta >> 3) & Self.maxLine, action: action)
