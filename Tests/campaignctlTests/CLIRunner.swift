@@ -25,6 +25,7 @@ final class CLIRunner: @unchecked Sendable {
         try run(arguments, input: input)
     }
 
+    @discardableResult
     func run(_ arguments: [String], input: String? = nil) throws -> CLIResult {
         let process = Process()
         process.executableURL = Paths.binary
