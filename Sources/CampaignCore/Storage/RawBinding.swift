@@ -55,10 +55,15 @@ struct RawBinding {
             return
         }
         value.withUnsafeBytes { bytes in
+            // A null pointer would bind NULL, so the empty blob is bound as a zero-length blob.
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                sqlite3_bind_zeroblob(handle, parameter, 0)
+                return
+            }
             _ = sqlite3_bind_blob(
                 handle,
                 parameter,
-                bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                base,
                 Int32(bytes.count),
                 unsafeBitCast(-1, to: sqlite3_destructor_type.self)
             )
