@@ -10,19 +10,15 @@ import FeedImport
 final class CSVRecordReader: @unchecked Sendable {
     // @unchecked: one thread at a time uses a reader (the pipeline hands it to its reading thread).
     /// The file as named in errors.
-    let file: String
+    var file: String { input.file }
     /// The line on which the current record starts (1-based).
     private(set) var line = 0
     /// Raw bytes read so far (for progress).
-    var bytesConsumed: Int64 { source.rawBytesConsumed }
+    var bytesConsumed: Int64 { input.bytesConsumed }
     /// The file size when known.
-    var size: Int64? { source.rawSize }
+    var size: Int64? { input.size }
 
-    private let source: ByteSource
-    private var chunk: UnsafeMutableRawBufferPointer
-    private var chunkCount = 0
-    private var chunkOffset = 0
-    private var atEOF = false
+    private let input: ReportByteInput
     private var nextLine = 1
     private var startedFile = false
     /// The current record's unescaped bytes, and where each field ends in them.
@@ -30,25 +26,13 @@ final class CSVRecordReader: @unchecked Sendable {
     private var ends: [Int] = []
 
     init(path: String, displayName: String) throws(ReportError) {
-        do {
-            source = try ByteSource(path: path, displayName: displayName)
-        } catch {
-            throw .unreadable(file: displayName, reason: error.unreadableReason)
-        }
-        file = displayName
-        chunk = .allocate(byteCount: 1 << 20, alignment: 16)
+        input = try ReportByteInput(path: path, displayName: displayName)
         bytes.reserveCapacity(4096)
         ends.reserveCapacity(256)
     }
 
-    init(bytes input: [UInt8], displayName: String) {
-        source = ByteSource(bytes: input, displayName: displayName)
-        file = displayName
-        chunk = .allocate(byteCount: 1 << 20, alignment: 16)
-    }
-
-    deinit {
-        chunk.deallocate()
+    init(bytes: [UInt8], displayName: String) {
+        input = ReportByteInput(bytes: bytes, displayName: displayName)
     }
 
     /// The number of fields in the current record.
@@ -133,26 +117,16 @@ final class CSVRecordReader: @unchecked Sendable {
         case quoteSeen
     }
 
-    /// Refills the chunk; false at the end of the input.
+    /// Refills the chunk, skipping a UTF-8 byte-order mark (as spreadsheet exports write) at the start of the
+    /// file; false at the end of the input.
     private func refill() throws(ReportError) -> Bool {
-        guard !atEOF else {
-            return false
-        }
-        do {
-            chunkCount = try source.read(into: chunk)
-        } catch {
-            throw .unreadable(file: file, reason: error.unreadableReason)
-        }
-        chunkOffset = 0
-        if chunkCount == 0 {
-            atEOF = true
+        guard try input.refill() else {
             return false
         }
         if !startedFile {
             startedFile = true
-            // A UTF-8 byte-order mark, as spreadsheet exports write.
-            if chunkCount >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
-                chunkOffset = 3
+            if input.count >= 3, input.chunk[0] == 0xEF, input.chunk[1] == 0xBB, input.chunk[2] == 0xBF {
+                input.offset = 3
             }
         }
         return true
@@ -176,7 +150,7 @@ final class CSVRecordReader: @unchecked Sendable {
         var lineNumber = nextLine
         line = nextLine
         while true {
-            if chunkOffset == chunkCount {
+            if input.offset == input.count {
                 guard try refill() else {
                     nextLine = lineNumber
                     if state == .quoted {
@@ -194,17 +168,17 @@ final class CSVRecordReader: @unchecked Sendable {
                     return true
                 }
             }
-            guard let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            guard let base = input.chunk.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
                 return false
             }
-            var index = chunkOffset
-            let count = chunkCount
+            var index = input.offset
+            let count = input.count
             if skipLineFeed {
                 skipLineFeed = false
                 if base[index] == 0x0A {
                     index += 1
                     if index == count {
-                        chunkOffset = index
+                        input.offset = index
                         continue
                     }
                 }
@@ -284,7 +258,7 @@ final class CSVRecordReader: @unchecked Sendable {
                     state = .fieldStart
                 case 0x0A, 0x0D:
                     fieldEnds.append(record.count)
-                    chunkOffset = index
+                    input.offset = index
                     nextLine = lineNumber + 1
                     skipLineFeed = byte == 0x0D
                     return true
@@ -293,7 +267,7 @@ final class CSVRecordReader: @unchecked Sendable {
                     state = .unquoted
                 }
             }
-            chunkOffset = index
+            input.offset = index
         }
     }
 

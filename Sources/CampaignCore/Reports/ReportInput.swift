@@ -4,60 +4,37 @@ import Foundation
 /// Reads a file line by line (LF or CRLF), plain or gzip, for JSON-lines inputs.
 final class LineReader: @unchecked Sendable {
     // @unchecked: one thread at a time uses a reader (a pipeline hands it to its producer thread).
-    let file: String
+    var file: String { input.file }
     /// The current line's number (1-based).
     private(set) var line = 0
-    var bytesConsumed: Int64 { source.rawBytesConsumed }
-    var size: Int64? { source.rawSize }
+    var bytesConsumed: Int64 { input.bytesConsumed }
+    var size: Int64? { input.size }
 
-    private let source: ByteSource
-    private var chunk: UnsafeMutableRawBufferPointer
-    private var count = 0
-    private var offset = 0
-    private var atEOF = false
+    private let input: ReportByteInput
     private var current: [UInt8] = []
 
     init(path: String, displayName: String) throws(ReportError) {
-        do {
-            source = try ByteSource(path: path, displayName: displayName)
-        } catch {
-            throw .unreadable(file: displayName, reason: error.unreadableReason)
-        }
-        file = displayName
-        chunk = .allocate(byteCount: 1 << 20, alignment: 16)
-    }
-
-    deinit {
-        chunk.deallocate()
+        input = try ReportByteInput(path: path, displayName: displayName)
     }
 
     /// The next line without its terminator, or nil at the end.
     func next() throws(ReportError) -> [UInt8]? {
         current.removeAll(keepingCapacity: true)
         while true {
-            if offset == count {
-                if atEOF {
+            if input.offset == input.count {
+                guard try input.refill() else {
                     if current.isEmpty {
                         return nil
                     }
                     line += 1
                     return current
                 }
-                do {
-                    count = try source.read(into: chunk)
-                } catch {
-                    throw .unreadable(file: file, reason: error.unreadableReason)
-                }
-                offset = 0
-                if count == 0 {
-                    atEOF = true
-                }
                 continue
             }
-            let bytes = UnsafeRawBufferPointer(rebasing: chunk[offset..<count])
+            let bytes = UnsafeRawBufferPointer(rebasing: input.chunk[input.offset..<input.count])
             if let newline = bytes.firstIndex(of: 0x0A) {
                 current.append(contentsOf: bytes[bytes.startIndex..<newline])
-                offset += newline - bytes.startIndex + 1
+                input.offset += newline - bytes.startIndex + 1
                 if current.last == 0x0D {
                     current.removeLast()
                 }
@@ -65,7 +42,7 @@ final class LineReader: @unchecked Sendable {
                 return current
             }
             current.append(contentsOf: bytes)
-            offset = count
+            input.offset = input.count
         }
     }
 
