@@ -70,9 +70,7 @@ extension CampaignStore {
             revision: revision.revision,
             manifestDigest: revision.digest
         )
-        let signed = try SignedClaim.sign(claim, with: acting.signer)
-        try insert(signed, claim, in: db, at: Timestamp.string(now))
-        return signed
+        return try signAndStore(claim, with: acting.signer, in: db, at: now)
     }
 
     // MARK: - Evaluating signatures
@@ -253,8 +251,7 @@ extension CampaignStore {
                 manifestDigest: latest.digest,
                 policyVersion: policy.document.version
             )
-            let signed = try SignedClaim.sign(claim, with: acting.signer)
-            try Self.insert(signed, claim, in: db, at: Timestamp.string(context.now()))
+            let signed = try Self.signAndStore(claim, with: acting.signer, in: db, at: context.now())
             try db.execute(sql: "UPDATE campaign SET status = 'submitted' WHERE id = ?", arguments: [id])
             let after = try Self.evaluate(
                 db,
@@ -342,8 +339,7 @@ extension CampaignStore {
                 policyVersion: policy.document.version,
                 approves: action
             )
-            let signed = try SignedClaim.sign(claim, with: acting.signer)
-            try Self.insert(signed, claim, in: db, at: Timestamp.string(now))
+            let signed = try Self.signAndStore(claim, with: acting.signer, in: db, at: now)
             let after = try Self.evaluate(
                 db,
                 campaignID: id,
@@ -398,8 +394,7 @@ extension CampaignStore {
                 policyVersion: policy.document.version,
                 reason: reason
             )
-            let signed = try SignedClaim.sign(claim, with: acting.signer)
-            try Self.insert(signed, claim, in: db, at: Timestamp.string(context.now()))
+            let signed = try Self.signAndStore(claim, with: acting.signer, in: db, at: context.now())
             try db.execute(sql: "UPDATE campaign SET status = 'rejected' WHERE id = ?", arguments: [id])
             let after = try Self.evaluate(
                 db,
@@ -659,8 +654,7 @@ extension CampaignStore {
             policyVersion: policy.document.version,
             reason: reason
         )
-        let signed = try SignedClaim.sign(claim, with: acting.signer)
-        try insert(signed, claim, in: db, at: Timestamp.string(now))
+        let signed = try signAndStore(claim, with: acting.signer, in: db, at: now)
         return AuditRecord(
             actor: acting.name,
             action: kind.rawValue,

@@ -176,8 +176,7 @@ extension CampaignStore {
                 policyVersion: 1,
                 policyDigest: policy.digest
             )
-            let signed = try SignedClaim.sign(claim, with: acting.signer)
-            try Self.insert(signed, claim, in: db, at: Timestamp.string(context.now()))
+            let signed = try Self.signAndStore(claim, with: acting.signer, in: db, at: context.now())
             let after = try Self.verifiedPolicy(db, memory: WitnessMemory())
             if after.isSealed {
                 try db.execute(sql: "UPDATE policy_version SET state = 'in_force' WHERE version = 1")
@@ -249,8 +248,7 @@ extension CampaignStore {
                 policyVersion: document.version,
                 policyDigest: canonical.sha256Hex
             )
-            let signed = try SignedClaim.sign(claim, with: acting.signer)
-            try Self.insert(signed, claim, in: db, at: Timestamp.string(context.now()))
+            let signed = try Self.signAndStore(claim, with: acting.signer, in: db, at: context.now())
             let after = try Self.verifiedPolicy(db, memory: WitnessMemory())
             return (
                 AuditRecord(
@@ -290,8 +288,7 @@ extension CampaignStore {
                 policyVersion: pending.version,
                 policyDigest: digest
             )
-            let signed = try SignedClaim.sign(claim, with: acting.signer)
-            try Self.insert(signed, claim, in: db, at: Timestamp.string(context.now()))
+            let signed = try Self.signAndStore(claim, with: acting.signer, in: db, at: context.now())
             let after = try Self.verifiedPolicy(db, memory: WitnessMemory())
             let tookEffect = after.document.version == pending.version
             if tookEffect {
@@ -340,8 +337,7 @@ extension CampaignStore {
                 subject: name,
                 reason: reason
             )
-            let signed = try SignedClaim.sign(claim, with: acting.signer)
-            try Self.insert(signed, claim, in: db, at: Timestamp.string(context.now()))
+            let signed = try Self.signAndStore(claim, with: acting.signer, in: db, at: context.now())
             let after = try Self.verifiedPolicy(db, memory: WitnessMemory())
             return (
                 AuditRecord(
@@ -419,6 +415,18 @@ extension CampaignStore {
             throw ApprovalError.auditLogBroken(seq: verification.firstBadSeq ?? 0, reason: problem)
         }
         return (policy, verification)
+    }
+
+    /// Signs `claim` and stores it: how every action someone signs is recorded.
+    static func signAndStore(
+        _ claim: Claim,
+        with signer: any ClaimSigner,
+        in db: Database,
+        at now: Date
+    ) throws -> SignedClaim {
+        let signed = try SignedClaim.sign(claim, with: signer)
+        try insert(signed, claim, in: db, at: Timestamp.string(now))
+        return signed
     }
 
     static func insert(_ signed: SignedClaim, _ claim: Claim, in db: Database, at time: String) throws {
