@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 
 /// What the signatures say about a revision: who authored and submitted it, who validly approved it,
 /// and why any other approval does not count.
@@ -56,7 +55,7 @@ extension CampaignStore {
         _ revision: CampaignRevision,
         by acting: Acting,
         workspaceID: String,
-        in db: Database,
+        in db: any SQLConnection,
         now: Date,
         nonce: String
     ) throws -> SignedClaim {
@@ -83,7 +82,7 @@ extension CampaignStore {
     /// action, and it has not been spent. Distinct people are counted, never rows or signatures. A
     /// signature that does not verify means the database was edited: the evaluation fails.
     static func evaluate(
-        _ db: Database,
+        _ db: any SQLConnection,
         campaignID: String,
         revision: Int,
         digest: String,
@@ -191,12 +190,11 @@ extension CampaignStore {
 
     /// The latest revision of a campaign, read inside a transaction.
     static func latestRevision(
-        _ db: Database,
+        _ db: any SQLConnection,
         _ id: String
     ) throws -> (revision: Int, digest: String, manifest: String, yaml: String, file: String) {
         guard
-            let row = try Row.fetchOne(
-                db,
+            let row = try db.fetchOne(
                 sql: """
                     SELECT revision, digest, manifest, spec_yaml, spec_file FROM campaign_revision
                     WHERE campaign_id = ? ORDER BY revision DESC LIMIT 1
@@ -209,8 +207,9 @@ extension CampaignStore {
         return (row[0], row[1], row[2], row[3], row[4])
     }
 
-    static func status(_ db: Database, _ id: String) throws -> String {
-        guard let status = try String.fetchOne(db, sql: "SELECT status FROM campaign WHERE id = ?", arguments: [id])
+    static func status(_ db: any SQLConnection, _ id: String) throws -> String {
+        guard
+            let status = try db.fetchOne(String.self, sql: "SELECT status FROM campaign WHERE id = ?", arguments: [id])
         else {
             throw CampaignError.unknownCampaign(id)
         }
@@ -439,7 +438,7 @@ extension CampaignStore {
     /// the current catalog, its digest compared with the signed one, every signature checked against the
     /// policy in force. Rows edited or inserted by hand enable nothing.
     static func authorize(
-        _ db: Database,
+        _ db: any SQLConnection,
         campaignID id: String,
         action: String,
         acting: Acting,
@@ -533,7 +532,7 @@ extension CampaignStore {
     }
 
     /// The revision a valid publish claim put live (nil when never published).
-    static func publishedRevision(_ db: Database, _ id: String, policy: VerifiedPolicy) throws -> Int? {
+    static func publishedRevision(_ db: any SQLConnection, _ id: String, policy: VerifiedPolicy) throws -> Int? {
         let rows = try claims(
             db,
             sql: "SELECT text, signature FROM claim WHERE campaign_id = ? AND kind = 'campaign.publish' ORDER BY id",
@@ -637,7 +636,7 @@ extension CampaignStore {
         reason: String,
         acting: Acting,
         policy: VerifiedPolicy,
-        db: Database,
+        db: any SQLConnection,
         now: Date,
         nonce: String
     ) throws -> AuditRecord {
@@ -681,9 +680,10 @@ extension CampaignStore {
                 policy: policy,
                 now: context.now()
             )
-            let name = try String.fetchOne(db, sql: "SELECT name FROM campaign WHERE id = ?", arguments: [id]) ?? id
-            let events = try String.fetchAll(
-                db,
+            let name =
+                try db.fetchOne(String.self, sql: "SELECT name FROM campaign WHERE id = ?", arguments: [id]) ?? id
+            let events = try db.fetchAll(
+                String.self,
                 sql: "SELECT event FROM audit_event WHERE event LIKE ? ORDER BY seq",
                 arguments: ["%\"target\":\"campaign:\(id)%"]
             ).compactMap { text -> String? in
@@ -765,7 +765,7 @@ extension CampaignStore {
         _ id: String,
         action: String,
         as acting: Acting,
-        deliver: (Database, PublishAuthorization) throws -> CanonicalJSON
+        deliver: (any SQLConnection, PublishAuthorization) throws -> CanonicalJSON
     ) throws -> (PublishAuthorization, WitnessMemory) {
         try signing(acting, action: "campaign.\(action)", target: "campaign:\(id)") { db, policy in
             let state = try Self.status(db, id)
@@ -841,7 +841,7 @@ extension CampaignStore {
 
     /// The outbox bundle of an authorized action: requests, manifest, digest, claims and a checkpoint.
     static func bundle(
-        _ db: Database,
+        _ db: any SQLConnection,
         authorization: PublishAuthorization,
         action: String,
         requests: [AdRequest],
@@ -882,9 +882,9 @@ extension CampaignStore {
     }
 
     /// The audit log's tree head as a C2SP checkpoint, signed when a signer is given.
-    static func checkpointText(_ db: Database, signer: NoteSigner?) throws -> String {
+    static func checkpointText(_ db: any SQLConnection, signer: NoteSigner?) throws -> String {
         let verification = try verifyAudit(db, against: nil)
-        let workspaceID = try String.fetchOne(db, sql: "SELECT id FROM workspace") ?? "unknown"
+        let workspaceID = try db.fetchOne(String.self, sql: "SELECT id FROM workspace") ?? "unknown"
         let checkpoint = try Checkpoint(
             origin: "campaignctl/\(workspaceID)",
             size: verification.size,
@@ -897,8 +897,8 @@ extension CampaignStore {
     }
 
     /// The workspace's publishing settings.
-    static func publishSettings(_ db: Database) throws -> PublishSettings {
-        guard let text = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'publish'") else {
+    static func publishSettings(_ db: any SQLConnection) throws -> PublishSettings {
+        guard let text = try db.fetchOne(String.self, sql: "SELECT value FROM setting WHERE key = 'publish'") else {
             return PublishSettings()
         }
         return (try? JSONDecoder().decode(PublishSettings.self, from: Data(text.utf8))) ?? PublishSettings()

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 
 /// A change to the policy, proposed as version N+1.
 public enum PolicyChange: Sendable, Hashable {
@@ -49,11 +48,11 @@ extension CampaignStore {
         try read { db in try Self.verifiedPolicy(db, memory: memory) }
     }
 
-    static func verifiedPolicy(_ db: Database, memory: WitnessMemory) throws -> VerifiedPolicy {
-        guard let workspaceID = try String.fetchOne(db, sql: "SELECT id FROM workspace") else {
+    static func verifiedPolicy(_ db: any SQLConnection, memory: WitnessMemory) throws -> VerifiedPolicy {
+        guard let workspaceID = try db.fetchOne(String.self, sql: "SELECT id FROM workspace") else {
             throw WorkspaceError.notInitialized
         }
-        let versions = try Row.fetchAll(db, sql: "SELECT version, document FROM policy_version ORDER BY version")
+        let versions = try db.fetchAll(sql: "SELECT version, document FROM policy_version ORDER BY version")
             .map { StoredPolicyVersion(version: $0[0], text: $0[1]) }
         let claims = try Self.claims(
             db,
@@ -68,8 +67,8 @@ extension CampaignStore {
         )
     }
 
-    static func claims(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [SignedClaim] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map { SignedClaim(text: $0[0], signature: $0[1]) }
+    static func claims(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> [SignedClaim] {
+        try db.fetchAll(sql: sql, arguments: arguments).map { SignedClaim(text: $0[0], signature: $0[1]) }
     }
 
     /// Every policy version with its signers, oldest first.
@@ -80,8 +79,8 @@ extension CampaignStore {
                 sql: "SELECT text, signature FROM claim WHERE kind LIKE 'policy.%' ORDER BY id"
             )
             let parsed = claims.compactMap { claim in (try? claim.claim()).map { (claim, $0) } }
-            return try Row.fetchAll(db, sql: "SELECT version, document, state FROM policy_version ORDER BY version").map
-            { row in
+            return try db.fetchAll(sql: "SELECT version, document, state FROM policy_version ORDER BY version").map {
+                row in
                 let text: String = row[1]
                 let document = try JSONDecoder().decode(PolicyDocument.self, from: Data(text.utf8))
                 let digest = try CanonicalJSON(parsing: text).sha256Hex
@@ -361,7 +360,7 @@ extension CampaignStore {
         _ acting: Acting,
         action: String,
         target: String,
-        _ body: (Database, VerifiedPolicy) throws -> (AuditRecord, Result)
+        _ body: (any SQLConnection, VerifiedPolicy) throws -> (AuditRecord, Result)
     ) throws -> (Result, WitnessMemory) {
         do {
             return try write { db in
@@ -402,7 +401,10 @@ extension CampaignStore {
     }
 
     /// Verifies the policy chain and the audit log against what this person's keystore remembers.
-    static func witnessCheck(_ db: Database, memory: WitnessMemory) throws -> (VerifiedPolicy, AuditVerification) {
+    static func witnessCheck(
+        _ db: any SQLConnection,
+        memory: WitnessMemory
+    ) throws -> (VerifiedPolicy, AuditVerification) {
         let policy = try verifiedPolicy(db, memory: memory)
         let verification = try verifyAudit(db, against: memory)
         if let problem = verification.problem {
@@ -421,7 +423,7 @@ extension CampaignStore {
     static func signAndStore(
         _ claim: Claim,
         with signer: any ClaimSigner,
-        in db: Database,
+        in db: any SQLConnection,
         at now: Date
     ) throws -> SignedClaim {
         let signed = try SignedClaim.sign(claim, with: signer)
@@ -429,7 +431,7 @@ extension CampaignStore {
         return signed
     }
 
-    static func insert(_ signed: SignedClaim, _ claim: Claim, in db: Database, at time: String) throws {
+    static func insert(_ signed: SignedClaim, _ claim: Claim, in db: any SQLConnection, at time: String) throws {
         try db.execute(
             sql: """
                 INSERT INTO claim (kind, signer, campaign_id, revision, policy_version, text, signature, created_at)

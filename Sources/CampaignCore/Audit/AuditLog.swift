@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 
 /// One entry of the tamper-evident audit log.
 public struct AuditEvent: Codable, Hashable, Sendable {
@@ -88,8 +87,8 @@ public struct WitnessMemory: Codable, Hashable, Sendable {
 extension CampaignStore {
     /// Appends an event in the caller's transaction, chained to the last one.
     @discardableResult
-    static func appendAudit(_ record: AuditRecord, at time: String, in db: Database) throws -> AuditEvent {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, leaf_hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+    static func appendAudit(_ record: AuditRecord, at time: String, in db: any SQLConnection) throws -> AuditEvent {
+        let last = try db.fetchOne(sql: "SELECT seq, leaf_hash FROM audit_event ORDER BY seq DESC LIMIT 1")
         let seq = (last?[0] as Int? ?? 0) + 1
         let event = AuditEvent(
             seq: seq,
@@ -146,7 +145,7 @@ extension CampaignStore {
                 sql =
                     "SELECT event FROM (SELECT seq, event FROM audit_event ORDER BY seq DESC LIMIT \(max(0, limit))) ORDER BY seq"
             }
-            return try String.fetchAll(db, sql: sql).map { text in
+            return try db.fetchAll(String.self, sql: sql).map { text in
                 guard let event = try? JSONDecoder().decode(AuditEvent.self, from: Data(text.utf8)) else {
                     throw ApprovalError.tampered(what: "an audit event is not valid JSON")
                 }
@@ -163,8 +162,8 @@ extension CampaignStore {
         try read { db in try Self.verifyAudit(db, against: memory) }
     }
 
-    static func verifyAudit(_ db: Database, against memory: WitnessMemory?) throws -> AuditVerification {
-        let rows = try Row.fetchAll(db, sql: "SELECT seq, event, leaf_hash FROM audit_event ORDER BY seq")
+    static func verifyAudit(_ db: any SQLConnection, against memory: WitnessMemory?) throws -> AuditVerification {
+        let rows = try db.fetchAll(sql: "SELECT seq, event, leaf_hash FROM audit_event ORDER BY seq")
         var leaves: [[UInt8]] = []
         leaves.reserveCapacity(rows.count)
         var previous = ""

@@ -1,6 +1,5 @@
 import FeedImport
 import Foundation
-import GRDB
 
 /// A campaign and its latest revision.
 public struct CampaignSummary: Sendable, Hashable, Codable {
@@ -80,15 +79,19 @@ public enum CampaignError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// The catalog as seen inside one database access (so the resolver can run inside a write transaction).
 struct DatabaseCatalog: CatalogReading {
-    let db: Database
+    let db: any SQLConnection
 
     func storedProduct(catalog: String, id: String) throws -> StoredProduct? {
-        guard let catalogID = try Int64.fetchOne(db, sql: "SELECT id FROM catalog WHERE name = ?", arguments: [catalog])
+        guard
+            let catalogID = try db.fetchOne(
+                Int64.self,
+                sql: "SELECT id FROM catalog WHERE name = ?",
+                arguments: [catalog]
+            )
         else {
             return nil
         }
-        return try Row.fetchOne(
-            db,
+        return try db.fetchOne(
             sql: """
                 SELECT \(StoredProduct.columns) FROM product p JOIN catalog c ON c.id = p.catalog_id
                 WHERE p.catalog_id = ? AND p.key = ?
@@ -98,7 +101,8 @@ struct DatabaseCatalog: CatalogReading {
     }
 
     func catalogExists(_ name: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM catalog WHERE name = ?)", arguments: [name]) ?? false
+        try db.fetchOne(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM catalog WHERE name = ?)", arguments: [name])
+            ?? false
     }
 
     func selectProducts(catalog: String, selection: ProductSelection, limit: Int) throws -> [StoredProduct] {
@@ -108,15 +112,16 @@ struct DatabaseCatalog: CatalogReading {
                 "p.catalog_id = ?", "p.status = 'active'", "p.rejected_import_id IS NULL", "p.price_micros > 0",
                 "(p.availability = 'in_stock' OR (p.availability IN ('preorder', 'backorder') AND p.availability_date IS NOT NULL))",
             ]
-            var arguments: [any DatabaseValueConvertible] = [catalogID]
+            var arguments: [any SQLValueConvertible] = [catalogID]
             if let brand = selection.brand {
                 conditions.append("p.brand = ?")
                 arguments.append(brand.value)
             }
             if let type = selection.productType {
                 // A prefix of the category path: "Maison > Décoration" selects its subcategories too.
-                conditions.append("(p.product_type = ? OR substr(p.product_type, 1, ?) = ?)")
-                arguments += [type.value, type.value.count + 3, type.value + " > "]
+                // Both engines count code points; the length is cast because PostgreSQL's substr takes an int4.
+                conditions.append("(p.product_type = ? OR substr(p.product_type, 1, CAST(? AS INTEGER)) = ?)")
+                arguments += [type.value, type.value.unicodeScalars.count + 3, type.value + " > "]
             }
             for (index, label) in selection.customLabels.sorted(by: { $0.key < $1.key }) {
                 conditions.append("p.custom_label_\(index) = ?")
@@ -151,7 +156,7 @@ struct DatabaseCatalog: CatalogReading {
                 SELECT \(StoredProduct.columns) FROM product p JOIN catalog c ON c.id = p.catalog_id
                 WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT \(max(0, limit))
                 """
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(
+            return try db.fetchAll(sql: sql, arguments: SQLArguments(arguments)).map(
                 StoredProduct.init(row:)
             )
         }
@@ -187,7 +192,7 @@ extension CampaignStore {
     static func resolve(
         yaml: String,
         file: String,
-        in db: Database
+        in db: any SQLConnection
     ) throws -> (manifest: CampaignManifest?, diagnostics: [CampaignDiagnostic]) {
         let (spec, parseDiagnostics) = CampaignSpec.parse(yaml: yaml, file: file)
         guard let spec else {
@@ -216,8 +221,8 @@ extension CampaignStore {
         ) {
             db,
             now in
-            if try Bool.fetchOne(
-                db,
+            if try db.fetchOne(
+                Bool.self,
                 sql: "SELECT EXISTS (SELECT 1 FROM campaign WHERE id = ?)",
                 arguments: [manifest.campaignID]
             ) == true {
@@ -275,8 +280,8 @@ extension CampaignStore {
         }
         let (revision, memory) = try authoring(author, action: "campaign.update", target: "campaign:\(id)") { db, now in
             let current =
-                try Int.fetchOne(
-                    db,
+                try db.fetchOne(
+                    Int.self,
                     sql: "SELECT max(revision) FROM campaign_revision WHERE campaign_id = ?",
                     arguments: [id]
                 ) ?? 0
@@ -306,7 +311,7 @@ extension CampaignStore {
         _ author: Acting?,
         action: String,
         target: String,
-        _ body: (Database, Date) throws -> CampaignRevision
+        _ body: (any SQLConnection, Date) throws -> CampaignRevision
     ) throws -> (CampaignRevision, WitnessMemory?) {
         guard let author else {
             let revision = try write { db in
@@ -357,7 +362,7 @@ extension CampaignStore {
     }
 
     private static func insertRevision(
-        _ db: Database,
+        _ db: any SQLConnection,
         number: Int,
         manifest: CampaignManifest,
         file: String,
@@ -394,8 +399,7 @@ extension CampaignStore {
     /// Every campaign with its latest revision.
     public func campaigns() throws -> [CampaignSummary] {
         try read { db in
-            try Row.fetchAll(
-                db,
+            try db.fetchAll(
                 sql: """
                     SELECT c.id, c.name, c.format, c.catalog, c.status, r.revision, r.digest, c.created_at
                     FROM campaign c JOIN campaign_revision r ON r.campaign_id = c.id
@@ -424,14 +428,13 @@ extension CampaignStore {
         }
         return try read { db in
             guard
-                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM campaign WHERE id = ?)", arguments: [id])
+                try db.fetchOne(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM campaign WHERE id = ?)", arguments: [id])
                     == true
             else {
                 throw CampaignError.unknownCampaign(id)
             }
             guard
-                let row = try Row.fetchOne(
-                    db,
+                let row = try db.fetchOne(
                     sql: Self.revisionSQL + " WHERE campaign_id = ? AND revision = ?",
                     arguments: [id, revision]
                 )
@@ -445,8 +448,7 @@ extension CampaignStore {
     /// Every revision of a campaign, oldest first.
     public func campaignRevisions(_ id: String) throws -> [CampaignRevision] {
         try read { db in
-            let rows = try Row.fetchAll(
-                db,
+            let rows = try db.fetchAll(
                 sql: Self.revisionSQL + " WHERE campaign_id = ? ORDER BY revision",
                 arguments: [id]
             )
@@ -460,8 +462,7 @@ extension CampaignStore {
     func latestRevision(_ id: String) throws -> CampaignRevision {
         try read { db in
             guard
-                let row = try Row.fetchOne(
-                    db,
+                let row = try db.fetchOne(
                     sql: Self.revisionSQL + " WHERE campaign_id = ? ORDER BY revision DESC LIMIT 1",
                     arguments: [id]
                 )
@@ -476,7 +477,7 @@ extension CampaignStore {
         SELECT campaign_id, revision, spec_file, spec_yaml, manifest, digest, created_at, author, reason FROM campaign_revision
         """
 
-    private static func revision(_ row: Row) -> CampaignRevision {
+    private static func revision(_ row: SQLRow) -> CampaignRevision {
         CampaignRevision(
             campaignID: row[0],
             revision: row[1],

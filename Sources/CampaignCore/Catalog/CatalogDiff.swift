@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What one import did to one product, attribute by attribute.
 public struct ProductDiff: Sendable, Codable, Hashable {
@@ -35,8 +34,7 @@ extension CampaignStore {
     public func importDiff(importID: Int64) throws -> [ProductDiff] {
         try read { db in
             _ = try Self.requireImport(importID, db)
-            let rows = try Row.fetchAll(
-                db,
+            let rows = try db.fetchAll(
                 sql: """
                     SELECT h.id, h.catalog_id, h.key, h.product_id, h.change, h.before_json
                     FROM product_history h WHERE h.import_id = ? ORDER BY h.key
@@ -56,9 +54,10 @@ extension CampaignStore {
     }
 
     /// The attributes as they were right after a history entry: the next entry's `before`, else the current row.
-    static func versionAfter(historyID: Int64, catalogID: Int64, key: String, _ db: Database) throws -> String? {
-        if let next = try String.fetchOne(
-            db,
+    static func versionAfter(historyID: Int64, catalogID: Int64, key: String, _ db: any SQLConnection) throws -> String?
+    {
+        if let next = try db.fetchOne(
+            String.self,
             sql: """
                 SELECT before_json FROM product_history
                 WHERE catalog_id = ? AND key = ? AND id > ? AND before_json IS NOT NULL ORDER BY id LIMIT 1
@@ -67,8 +66,8 @@ extension CampaignStore {
         ) {
             return next
         }
-        return try String.fetchOne(
-            db,
+        return try db.fetchOne(
+            String.self,
             sql: "SELECT attributes_json FROM product WHERE catalog_id = ? AND key = ?",
             arguments: [catalogID, key]
         )

@@ -1,7 +1,6 @@
 import Crypto
 public import FeedImport
 import Foundation
-import GRDB
 
 /// How to import a feed.
 public struct ImportOptions: Sendable {
@@ -371,7 +370,7 @@ extension CampaignStore {
                 in: db,
                 createdAt: Timestamp.string(started)
             )
-            try db.execute(
+            let importID = try db.insertReturningID(
                 sql: """
                     INSERT INTO import_run (catalog_id, source_path, profile, started_at, finished_at, outcome, message)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -388,7 +387,7 @@ extension CampaignStore {
                     target: "catalog:\(options.catalog)",
                     outcome: outcome,
                     details: .object([
-                        "import_id": .integer(db.lastInsertedRowID), "source": .string(source),
+                        "import_id": .integer(importID), "source": .string(source),
                         "reason": .string("\(error)"),
                     ])
                 ),

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A catalog and its size.
 public struct CatalogSummary: Sendable, Codable, Hashable {
@@ -76,7 +75,7 @@ public struct StoredProduct: Sendable, Codable, Hashable {
         p.attributes_json, p.content_hash, p.added_import_id, p.changed_import_id, p.rejected_import_id
         """
 
-    init(row: Row) {
+    init(row: SQLRow) {
         id = row[0]
         catalog = row[1]
         status = row[2]
@@ -157,8 +156,7 @@ extension CampaignStore {
     /// Every catalog with its counts.
     public func catalogs() throws -> [CatalogSummary] {
         try read { db in
-            try Row.fetchAll(
-                db,
+            try db.fetchAll(
                 sql: """
                     SELECT c.name, c.created_at,
                         (SELECT count(*) FROM product p WHERE p.catalog_id = c.id AND p.status = 'active'),
@@ -198,7 +196,7 @@ extension CampaignStore {
             if let limit {
                 sql += " LIMIT \(max(0, limit))"
             }
-            return try Row.fetchAll(db, sql: sql, arguments: [catalogID]).map(StoredProduct.init(row:))
+            return try db.fetchAll(sql: sql, arguments: [catalogID]).map(StoredProduct.init(row:))
         }
     }
 
@@ -207,8 +205,7 @@ extension CampaignStore {
         try read { db in
             let catalogID = try Self.requireCatalog(catalog, db)
             guard
-                let row = try Row.fetchOne(
-                    db,
+                let row = try db.fetchOne(
                     sql: """
                         SELECT \(StoredProduct.columns) FROM product p JOIN catalog c ON c.id = p.catalog_id
                         WHERE p.catalog_id = ? AND p.key = ?
@@ -226,8 +223,7 @@ extension CampaignStore {
     public func productHistory(catalog: String, id: String) throws -> [ProductChange] {
         try read { db in
             let catalogID = try Self.requireCatalog(catalog, db)
-            return try Row.fetchAll(
-                db,
+            return try db.fetchAll(
                 sql: """
                     SELECT h.import_id, r.finished_at, h.product_id, h.change, h.before_hash, h.after_hash,
                         h.before_json
@@ -243,8 +239,7 @@ extension CampaignStore {
     public func changes(importID: Int64) throws -> [ProductChange] {
         try read { db in
             _ = try Self.requireImport(importID, db)
-            return try Row.fetchAll(
-                db,
+            return try db.fetchAll(
                 sql: """
                     SELECT h.import_id, r.finished_at, h.product_id, h.change, h.before_hash, h.after_hash,
                         h.before_json
@@ -259,14 +254,13 @@ extension CampaignStore {
     /// Import runs, newest first (committed, failed and refused ones).
     public func imports(catalog: String? = nil) throws -> [ImportRun] {
         try read { db in
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             var filter = ""
             if let catalog {
                 arguments = [try Self.requireCatalog(catalog, db)]
                 filter = "WHERE r.catalog_id = ?"
             }
-            return try Row.fetchAll(
-                db,
+            return try db.fetchAll(
                 sql: """
                     SELECT r.id, c.name, r.source_path, r.sha256, r.profile, r.format, r.started_at, r.finished_at,
                         r.outcome, r.bytes, r.items_read, r.added, r.changed, r.removed, r.unchanged, r.rejected,
@@ -307,8 +301,8 @@ extension CampaignStore {
             let id: Int64
             if let importID {
                 id = importID
-            } else if let latest = try Int64.fetchOne(
-                db,
+            } else if let latest = try db.fetchOne(
+                Int64.self,
                 sql: "SELECT max(id) FROM import_run WHERE catalog_id = ? AND outcome = 'committed'",
                 arguments: [catalogID]
             ) {
@@ -317,8 +311,7 @@ extension CampaignStore {
                 return []
             }
             let source = try Self.requireImport(id, db)
-            return try Row.fetchAll(
-                db,
+            return try db.fetchAll(
                 sql: """
                     SELECT line, severity, code, item_id, attribute, message FROM diagnostic
                     WHERE import_id = ? ORDER BY line, id
@@ -338,18 +331,19 @@ extension CampaignStore {
         }
     }
 
-    static func requireCatalog(_ name: String, _ db: Database) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM catalog WHERE name = ?", arguments: [name]) else {
+    static func requireCatalog(_ name: String, _ db: any SQLConnection) throws -> Int64 {
+        guard let id = try db.fetchOne(Int64.self, sql: "SELECT id FROM catalog WHERE name = ?", arguments: [name])
+        else {
             throw CatalogError.unknownCatalog(name)
         }
         return id
     }
 
     /// The import's source path; throws when there is no such import.
-    static func requireImport(_ id: Int64, _ db: Database) throws -> String {
+    static func requireImport(_ id: Int64, _ db: any SQLConnection) throws -> String {
         guard
-            let source = try String.fetchOne(
-                db,
+            let source = try db.fetchOne(
+                String.self,
                 sql: "SELECT source_path FROM import_run WHERE id = ?",
                 arguments: [id]
             )
@@ -359,7 +353,7 @@ extension CampaignStore {
         return source
     }
 
-    private static func change(from row: Row) -> ProductChange {
+    private static func change(from row: SQLRow) -> ProductChange {
         ProductChange(
             importID: row[0],
             importedAt: row[1],

@@ -1,7 +1,6 @@
 import Crypto
 import FeedImport
 import Foundation
-import GRDB
 
 /// One import in progress, inside its transaction: applies each validated item to the catalog as
 /// it streams by, then marks what the feed no longer contains as removed.
@@ -9,7 +8,7 @@ import GRDB
 /// Memory stays flat: the only per-item state kept is ``SeenSet`` (20 to 30 bytes per item), which
 /// finds duplicate ids and, at the end, the products the feed no longer lists.
 struct ImportSession {
-    let db: Database
+    let db: any SQLConnection
     let catalogID: Int64
     let importID: Int64
     var report: ImportReport
@@ -21,15 +20,15 @@ struct ImportSession {
     private var seen: SeenSet
     private var savedPrevious = false
 
-    private let lookup: RawBinding
-    private let insertProduct: RawBinding
-    private let updateProduct: RawBinding
-    private let insertHistory: RawBinding
-    private let insertDiagnostic: RawBinding
-    private let markRejected: RawBinding
+    private let lookup: any SQLStatement
+    private let insertProduct: any SQLStatement
+    private let updateProduct: any SQLStatement
+    private let insertHistory: any SQLStatement
+    private let insertDiagnostic: any SQLStatement
+    private let markRejected: any SQLStatement
 
     init(
-        db: Database,
+        db: any SQLConnection,
         catalog: String,
         sourcePath: String,
         profile: String,
@@ -40,26 +39,27 @@ struct ImportSession {
         self.db = db
         self.report = report
         // A larger page cache for the import's B-tree inserts (8 MiB; SQLite's default is 2 MiB).
-        try db.execute(sql: "PRAGMA cache_size = -8192")
+        if db.kind == .sqlite {
+            try db.execute(sql: "PRAGMA cache_size = -8192")
+        }
         let catalogID = try Self.catalogID(named: catalog, in: db, createdAt: startedAt)
         self.catalogID = catalogID
-        try db.execute(
+        importID = try db.insertReturningID(
             sql: """
                 INSERT INTO import_run (catalog_id, source_path, profile, started_at, finished_at, outcome)
                 VALUES (?, ?, ?, ?, ?, 'committed')
                 """,
             arguments: [catalogID, sourcePath, profile, startedAt, startedAt]
         )
-        importID = db.lastInsertedRowID
         self.report.importID = importID
         activeBefore =
-            try Int.fetchOne(
-                db,
+            try db.fetchOne(
+                Int.self,
                 sql: "SELECT count(*) FROM product WHERE catalog_id = ? AND status = 'active'",
                 arguments: [catalogID]
             ) ?? 0
-        let hasProducts = try Bool.fetchOne(
-            db,
+        let hasProducts = try db.fetchOne(
+            Bool.self,
             sql: "SELECT EXISTS (SELECT 1 FROM product WHERE catalog_id = ?)",
             arguments: [catalogID]
         )
@@ -67,72 +67,56 @@ struct ImportSession {
         // Sized once for the items expected (a re-import lists about the active products again): tables that
         // grow step by step leave their old copies scattered in the heap.
         seen = SeenSet(expectedCount: max(activeBefore, expectedItems))
-        lookup = try RawBinding(
-            db.makeStatement(
-                sql: """
-                    SELECT id, status, content_hash, rejected_import_id, changed_import_id
-                    FROM product WHERE catalog_id = ? AND key = ?
-                    """
-            ),
-            in: db
+        lookup = try db.prepare(
+            sql: """
+                SELECT id, status, content_hash, rejected_import_id, changed_import_id
+                FROM product WHERE catalog_id = ? AND key = ?
+                """
         )
-        insertProduct = try RawBinding(
-            db.makeStatement(
-                sql: """
-                    INSERT INTO product (catalog_id, key, product_id, status, title, link, image_link, price_micros,
-                        currency, sale_price_micros, availability, availability_date, brand, gtin, item_group_id,
-                        product_type, custom_label_0, custom_label_1, custom_label_2, custom_label_3, custom_label_4,
-                        attributes_json, content_hash, added_import_id, changed_import_id)
-                    VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ),
-            in: db
+        insertProduct = try db.prepare(
+            sql: """
+                INSERT INTO product (catalog_id, key, product_id, status, title, link, image_link, price_micros,
+                    currency, sale_price_micros, availability, availability_date, brand, gtin, item_group_id,
+                    product_type, custom_label_0, custom_label_1, custom_label_2, custom_label_3, custom_label_4,
+                    attributes_json, content_hash, added_import_id, changed_import_id)
+                VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
         )
-        updateProduct = try RawBinding(
-            db.makeStatement(
-                sql: """
-                    UPDATE product SET product_id = ?, status = 'active', title = ?, link = ?, image_link = ?,
-                        price_micros = ?, currency = ?, sale_price_micros = ?, availability = ?, availability_date = ?,
-                        brand = ?, gtin = ?, item_group_id = ?, product_type = ?, custom_label_0 = ?,
-                        custom_label_1 = ?, custom_label_2 = ?, custom_label_3 = ?, custom_label_4 = ?,
-                        attributes_json = ?, content_hash = ?, changed_import_id = ?, rejected_import_id = NULL,
-                        added_import_id = CASE WHEN status = 'removed' THEN ? ELSE added_import_id END
-                    WHERE id = ?
-                    """
-            ),
-            in: db
+        updateProduct = try db.prepare(
+            sql: """
+                UPDATE product SET product_id = ?, status = 'active', title = ?, link = ?, image_link = ?,
+                    price_micros = ?, currency = ?, sale_price_micros = ?, availability = ?, availability_date = ?,
+                    brand = ?, gtin = ?, item_group_id = ?, product_type = ?, custom_label_0 = ?,
+                    custom_label_1 = ?, custom_label_2 = ?, custom_label_3 = ?, custom_label_4 = ?,
+                    attributes_json = ?, content_hash = ?, changed_import_id = ?, rejected_import_id = NULL,
+                    added_import_id = CASE WHEN status = 'removed' THEN ? ELSE added_import_id END
+                WHERE id = ?
+                """
         )
-        insertHistory = try RawBinding(
-            db.makeStatement(
-                sql: """
-                    INSERT INTO product_history (catalog_id, import_id, key, product_id, change, before_hash,
-                        after_hash, before_json)
-                    SELECT ?, ?, ?, ?, ?, ?, ?, (SELECT attributes_json FROM product WHERE id = ?)
-                    """
-            ),
-            in: db
+        insertHistory = try db.prepare(
+            sql: """
+                INSERT INTO product_history (catalog_id, import_id, key, product_id, change, before_hash,
+                    after_hash, before_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT attributes_json FROM product WHERE id = ?))
+                """
         )
-        insertDiagnostic = try RawBinding(
-            db.makeStatement(
-                sql: """
-                    INSERT INTO diagnostic (import_id, item_id, line, attribute, code, severity, message)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """
-            ),
-            in: db
+        insertDiagnostic = try db.prepare(
+            sql: """
+                INSERT INTO diagnostic (import_id, item_id, line, attribute, code, severity, message)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
         )
-        markRejected = try RawBinding(
-            db.makeStatement(sql: "UPDATE product SET rejected_import_id = ? WHERE id = ?"),
-            in: db
-        )
+        markRejected = try db.prepare(sql: "UPDATE product SET rejected_import_id = ? WHERE id = ?")
     }
 
-    static func catalogID(named name: String, in db: Database, createdAt: String) throws -> Int64 {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM catalog WHERE name = ?", arguments: [name]) {
+    static func catalogID(named name: String, in db: any SQLConnection, createdAt: String) throws -> Int64 {
+        if let id = try db.fetchOne(Int64.self, sql: "SELECT id FROM catalog WHERE name = ?", arguments: [name]) {
             return id
         }
-        try db.execute(sql: "INSERT INTO catalog (name, created_at) VALUES (?, ?)", arguments: [name, createdAt])
-        return db.lastInsertedRowID
+        return try db.insertReturningID(
+            sql: "INSERT INTO catalog (name, created_at) VALUES (?, ?)",
+            arguments: [name, createdAt]
+        )
     }
 
     // MARK: - Items
@@ -254,16 +238,16 @@ struct ImportSession {
 
     /// The first copy's id as spelled in the feed: from the row it wrote, else from its diagnostics.
     private func firstCopyID(key: String, line: Int) throws -> String? {
-        if let id = try String.fetchOne(
-            db,
+        if let id = try db.fetchOne(
+            String.self,
             sql: "SELECT item_id FROM diagnostic WHERE import_id = ? AND line >= ? AND item_id IS NOT NULL "
                 + "AND lower(item_id) = ? ORDER BY line LIMIT 1",
             arguments: [importID, line, key]
         ) {
             return id
         }
-        return try String.fetchOne(
-            db,
+        return try db.fetchOne(
+            String.self,
             sql: "SELECT product_id FROM product WHERE catalog_id = ? AND key = ?",
             arguments: [catalogID, key]
         )
@@ -292,12 +276,10 @@ struct ImportSession {
     /// Marks every active product the feed did not list as removed, after the mass-removal check.
     mutating func finish(allowMassRemoval: Bool) throws {
         var removed: [(rowID: Int64, key: String, id: String, hash: Data)] = []
-        let rows = try Row.fetchCursor(
-            db,
+        try db.forEachRow(
             sql: "SELECT id, key, product_id, content_hash FROM product WHERE catalog_id = ? AND status = 'active'",
             arguments: [catalogID]
-        )
-        while let row = try rows.next() {
+        ) { row in
             let key: String = row[1]
             if seen.lookup(SeenSet.Key(key)) == nil {
                 removed.append((row[0], key, row[2], row[3]))
@@ -311,7 +293,7 @@ struct ImportSession {
                 of: activeBefore
             )
         }
-        let markRemoved = try db.makeStatement(
+        let markRemoved = try db.prepare(
             sql: "UPDATE product SET status = 'removed', changed_import_id = ? WHERE id = ?"
         )
         for product in removed {
@@ -323,12 +305,13 @@ struct ImportSession {
                 after: nil,
                 previousRow: product.rowID
             )
-            markRemoved.setUncheckedArguments([importID, product.rowID])
+            markRemoved.bind(importID, at: 1)
+            markRemoved.bind(product.rowID, at: 2)
             try markRemoved.execute()
         }
         report.removed = removed.count
         if savedPrevious {
-            try db.execute(sql: "DROP TABLE temp.import_previous")
+            try db.execute(sql: "DROP TABLE import_previous")
         }
     }
 
@@ -360,13 +343,13 @@ struct ImportSession {
     private func fetchExisting(_ key: String) throws -> ExistingRow? {
         lookup.bind(catalogID, at: 1)
         lookup.bind(key, at: 2)
-        return try lookup.fetchFirst { row in
+        return try lookup.fetchFirst().map { row in
             ExistingRow(
-                rowID: row.int64(0),
-                isActive: row.text(1) == "active",
-                hash: row.data(2),
-                rejectedImportID: row.isNull(3) ? nil : row.int64(3),
-                changedImportID: row.int64(4)
+                rowID: row[0],
+                isActive: row[1] == "active",
+                hash: row[2],
+                rejectedImportID: row[3],
+                changedImportID: row[4]
             )
         }
     }
@@ -400,7 +383,7 @@ struct ImportSession {
         _ product: ProductData,
         json: String,
         hash: Data,
-        to statement: RawBinding,
+        to statement: any SQLStatement,
         from first: Int32
     ) -> Int32 {
         let p = first
@@ -458,21 +441,19 @@ struct ImportSession {
     /// Keeps the row as it was before this import touched it, so a later duplicate can undo the change.
     private mutating func savePrevious(rowID: Int64) throws {
         if !savedPrevious {
-            try db.execute(sql: "CREATE TEMP TABLE import_previous AS SELECT * FROM main.product WHERE 0")
+            try db.execute(sql: "CREATE TEMP TABLE import_previous AS SELECT * FROM product WHERE 1 = 0")
             savedPrevious = true
         }
         try db.execute(
-            sql: "INSERT INTO temp.import_previous SELECT * FROM main.product WHERE id = ?",
+            sql: "INSERT INTO import_previous SELECT * FROM product WHERE id = ?",
             arguments: [rowID]
         )
     }
 
     private func restorePrevious(_ key: String) throws {
+        try db.execute(sql: "DELETE FROM product WHERE catalog_id = ? AND key = ?", arguments: [catalogID, key])
         try db.execute(
-            sql: """
-                INSERT OR REPLACE INTO main.product SELECT * FROM temp.import_previous
-                WHERE catalog_id = ? AND key = ?
-                """,
+            sql: "INSERT INTO product SELECT * FROM import_previous WHERE catalog_id = ? AND key = ?",
             arguments: [catalogID, key]
         )
     }

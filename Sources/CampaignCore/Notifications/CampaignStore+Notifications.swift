@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A notification queued for one person on one channel.
 public struct QueuedNotification: Sendable, Hashable, Codable {
@@ -42,7 +41,7 @@ extension CampaignStore {
     static func queueNotifications(
         for event: AuditEvent,
         policy: VerifiedPolicy,
-        in db: Database,
+        in db: any SQLConnection,
         at time: String,
         makeID: () -> String
     ) throws {
@@ -86,8 +85,7 @@ extension CampaignStore {
     public func notifications(undeliveredOnly: Bool = false) throws -> [QueuedNotification] {
         try read { db in
             let filter = undeliveredOnly ? "WHERE status != 'delivered'" : ""
-            return try Row.fetchAll(
-                db,
+            return try db.fetchAll(
                 sql: """
                     SELECT id, audit_seq, event, recipient, channel_kind, channel_target, payload, status, attempts,
                         last_error, created_at, updated_at

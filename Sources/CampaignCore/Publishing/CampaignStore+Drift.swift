@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A live campaign whose catalog data changed under it.
 public struct DriftReport: Sendable, Codable, Hashable {
@@ -51,8 +50,8 @@ extension CampaignStore {
         try write { db in
             let policy = try Self.verifiedPolicy(db, memory: WitnessMemory())
             var reports: [DriftReport] = []
-            let live = try String.fetchAll(
-                db,
+            let live = try db.fetchAll(
+                String.self,
                 sql: "SELECT id FROM campaign WHERE status IN ('published', 'publishing') ORDER BY id"
             )
             for id in live {
@@ -131,7 +130,10 @@ extension CampaignStore {
                 try Self.queueNotifications(for: event, policy: policy, in: db, at: now, makeID: context.makeID)
                 let encoded = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+                    sql: """
+                        INSERT INTO setting (key, value) VALUES (?, ?)
+                        ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                        """,
                     arguments: ["drift:\(id)", encoded]
                 )
                 reports.append(report)
@@ -143,7 +145,7 @@ extension CampaignStore {
     /// The last drift detected on a campaign, if any.
     public func drift(of id: String) throws -> DriftReport? {
         try read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: ["drift:\(id)"])
+            try db.fetchOne(String.self, sql: "SELECT value FROM setting WHERE key = ?", arguments: ["drift:\(id)"])
                 .flatMap { try? JSONDecoder().decode(DriftReport.self, from: Data($0.utf8)) }
         }
     }
@@ -161,8 +163,7 @@ extension CampaignStore {
                 )
             }
             guard
-                let row = try Row.fetchOne(
-                    db,
+                let row = try db.fetchOne(
                     sql: "SELECT manifest, digest FROM campaign_revision WHERE campaign_id = ? AND revision = ?",
                     arguments: [id, revision]
                 )
@@ -267,8 +268,8 @@ extension CampaignStore {
     /// Ids of the campaigns currently live (for `pause --all`).
     public func liveCampaigns() throws -> [String] {
         try read { db in
-            try String.fetchAll(
-                db,
+            try db.fetchAll(
+                String.self,
                 sql: "SELECT id FROM campaign WHERE status IN ('published', 'publishing') ORDER BY id"
             )
         }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 #if canImport(Glibc)
 import Glibc
@@ -132,8 +131,7 @@ extension CampaignStore {
     ) throws -> (PlatformPublishStart, WitnessMemory) {
         try signing(acting, action: "campaign.publish", target: "campaign:\(id)") { db, policy in
             let now = context.now()
-            if let lease = try Row.fetchOne(
-                db,
+            if let lease = try db.fetchOne(
                 sql: "SELECT owner, expires_at FROM publish_lease WHERE campaign_id = ?",
                 arguments: [id]
             ),
@@ -244,7 +242,10 @@ extension CampaignStore {
                 )
             }
             try db.execute(
-                sql: "INSERT OR REPLACE INTO publish_lease (campaign_id, owner, expires_at) VALUES (?, ?, ?)",
+                sql: """
+                    INSERT INTO publish_lease (campaign_id, owner, expires_at) VALUES (?, ?, ?)
+                    ON CONFLICT (campaign_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                    """,
                 arguments: [id, owner, Timestamp.string(now.addingTimeInterval(Self.leaseSeconds))]
             )
             let steps = try Self.storedSteps(db, id, latest.revision)
@@ -267,9 +268,8 @@ extension CampaignStore {
         }
     }
 
-    static func storedSteps(_ db: Database, _ id: String, _ revision: Int) throws -> [StoredStep] {
-        try Row.fetchAll(
-            db,
+    static func storedSteps(_ db: any SQLConnection, _ id: String, _ revision: Int) throws -> [StoredStep] {
+        try db.fetchAll(
             sql: """
                 SELECT position, request, status, returned_value FROM publish_step
                 WHERE campaign_id = ? AND revision = ? AND action = 'publish' ORDER BY position
@@ -321,9 +321,9 @@ extension CampaignStore {
         return kill(pid, 0) == 0 || errno != ESRCH
     }
 
-    private static func requireLease(_ db: Database, _ id: String, owner: String) throws {
-        let holder = try String.fetchOne(
-            db,
+    private static func requireLease(_ db: any SQLConnection, _ id: String, owner: String) throws {
+        let holder = try db.fetchOne(
+            String.self,
             sql: "SELECT owner FROM publish_lease WHERE campaign_id = ?",
             arguments: [id]
         )

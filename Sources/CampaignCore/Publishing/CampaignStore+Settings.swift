@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension CampaignStore {
     /// The workspace's publishing settings (target, X Ads account …).
@@ -14,7 +13,13 @@ extension CampaignStore {
         }
         let text = try CanonicalJSON(encoding: settings).canonicalString
         try write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('publish', ?)", arguments: [text])
+            try db.execute(
+                sql: """
+                    INSERT INTO setting (key, value) VALUES ('publish', ?)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """,
+                arguments: [text]
+            )
             try Self.appendAudit(
                 AuditRecord(
                     actor: actor,

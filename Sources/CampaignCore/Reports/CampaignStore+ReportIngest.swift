@@ -1,6 +1,5 @@
 import FeedImport
 public import Foundation
-import GRDB
 
 /// Ties a platform entity (an X campaign, line item or promoted tweet id) to a campaignctl campaign and optionally
 /// one of its products: what `--map ID=CAMPAIGN[/PRODUCT]` records for entities created outside campaignctl's
@@ -221,8 +220,7 @@ extension CampaignStore {
     public func reportEntities() throws -> [(platformID: String, level: String, campaignID: String, productID: String?)]
     {
         try read { db in
-            try Row.fetchAll(
-                db,
+            try db.fetchAll(
                 sql:
                     "SELECT platform_id, level, campaign_id, product_id FROM report_entity ORDER BY campaign_id, platform_id"
             ).map { ($0[0], $0[1], $0[2], $0[3]) }
@@ -240,7 +238,7 @@ struct ReportIngest {
         var currency: String
     }
 
-    let db: Database
+    let db: any SQLConnection
     let file: String
     let options: ReportIngestOptions
     var summary: ReportIngestSummary
@@ -251,27 +249,28 @@ struct ReportIngest {
     private var campaigns: [String: (format: String, currency: String, products: Set<String>)] = [:]
     private var published: [String: (campaignID: String, level: EntityLevel)]?
     private let upsert: PerformanceUpsert
-    private let findSale: Statement
-    private let insertSale: Statement
+    private let findSale: any SQLStatement
+    private let insertSale: any SQLStatement
 
-    init(db: Database, file: String, options: ReportIngestOptions) throws {
+    init(db: any SQLConnection, file: String, options: ReportIngestOptions) throws {
         self.db = db
         self.file = file
         self.options = options
         summary = ReportIngestSummary(file: file, kind: .performance)
         // As the catalog import: a 16 MiB page cache keeps the B-tree's hot pages out of the WAL during large files.
-        try db.execute(sql: "PRAGMA cache_size = -16384")
+        if db.kind == .sqlite {
+            try db.execute(sql: "PRAGMA cache_size = -16384")
+        }
         upsert = try PerformanceUpsert(db: db)
-        findSale = try db.makeStatement(sql: "SELECT digest FROM sale WHERE event_id = ?")
-        insertSale = try db.makeStatement(
+        findSale = try db.prepare(sql: "SELECT digest FROM sale WHERE event_id = ?")
+        insertSale = try db.prepare(
             sql: """
                 INSERT INTO sale (event_id, type, created, day, campaign_id, product_id, payment_intent, charge_id,
                     currency, orders, amount_micros, refund_micros, counted, digest)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
-        for row in try Row.fetchAll(
-            db,
+        for row in try db.fetchAll(
             sql: """
                 SELECT c.id, c.format, r.manifest FROM campaign c
                 JOIN campaign_revision r ON r.campaign_id = c.id
@@ -304,8 +303,7 @@ struct ReportIngest {
                         + "does not feature product '\(product)'"
                 )
             }
-            let existing = try Row.fetchOne(
-                db,
+            let existing = try db.fetchOne(
                 sql: "SELECT campaign_id, product_id FROM report_entity WHERE platform_id = ?",
                 arguments: [mapping.platformID]
             )
@@ -375,21 +373,22 @@ struct ReportIngest {
         if unmatched[record.platformID] != nil {
             return nil
         }
-        let lookup = try db.cachedStatement(
+        let lookup = try db.prepare(
             sql: "SELECT id, level, campaign_id, granularity FROM report_entity WHERE platform_id = ?"
         )
-        var stored = try Row.fetchOne(lookup, arguments: [record.platformID])
+        var stored = try lookup.fetchFirst(arguments: [record.platformID])
         if stored == nil {
             guard let (campaignID, productID, origin) = try match(record) else {
                 return nil
             }
-            try db.cachedStatement(
+            try db.execute(
                 sql: """
                     INSERT INTO report_entity (platform_id, level, campaign_id, product_id, granularity, origin)
                     VALUES (?, ?, ?, ?, NULL, ?)
-                    """
-            ).execute(arguments: [record.platformID, record.level.rawValue, campaignID, productID, origin])
-            stored = try Row.fetchOne(lookup, arguments: [record.platformID])
+                    """,
+                arguments: [record.platformID, record.level.rawValue, campaignID, productID, origin]
+            )
+            stored = try lookup.fetchFirst(arguments: [record.platformID])
         }
         guard let stored else {
             return nil
@@ -447,8 +446,10 @@ struct ReportIngest {
             currency: currency
         )
         if storedGranularity == nil {
-            try db.cachedStatement(sql: "UPDATE report_entity SET granularity = ? WHERE id = ?")
-                .execute(arguments: [granularity, id])
+            try db.execute(
+                sql: "UPDATE report_entity SET granularity = ? WHERE id = ?",
+                arguments: [granularity, id]
+            )
             campaignLevels[campaignID, default: []].insert(record.level.rawValue)
         }
         entities[record.platformID] = entity
@@ -460,10 +461,12 @@ struct ReportIngest {
         if let known = campaignLevels[campaignID] {
             return known
         }
-        let levels = try String.fetchSet(
-            db,
-            sql: "SELECT DISTINCT level FROM report_entity WHERE campaign_id = ? AND granularity IS NOT NULL",
-            arguments: [campaignID]
+        let levels = try Set(
+            db.fetchAll(
+                String.self,
+                sql: "SELECT DISTINCT level FROM report_entity WHERE campaign_id = ? AND granularity IS NOT NULL",
+                arguments: [campaignID]
+            )
         )
         campaignLevels[campaignID] = levels
         return levels
@@ -516,8 +519,7 @@ struct ReportIngest {
             return published
         }
         var map: [String: (String, EntityLevel)] = [:]
-        for row in try Row.fetchAll(
-            db,
+        for row in try db.fetchAll(
             sql: """
                 SELECT campaign_id, action, request, returned_value FROM publish_step
                 WHERE status = 'done' AND returned_value IS NOT NULL
@@ -683,20 +685,19 @@ struct ReportIngest {
         }
         if sale.campaignID == nil, sale.paymentIntent != nil || sale.chargeID != nil {
             // A charge or refund belongs to the sale of the same payment: take its attribution.
-            let statement = try db.cachedStatement(
+            let statement = try db.prepare(
                 sql: """
                     SELECT campaign_id, product_id FROM sale
                     WHERE campaign_id IS NOT NULL AND (payment_intent = ? OR charge_id = ?) LIMIT 1
                     """
             )
-            if let row = try Row.fetchOne(statement, arguments: [sale.paymentIntent, sale.chargeID]) {
+            if let row = try statement.fetchFirst(arguments: [sale.paymentIntent, sale.chargeID]) {
                 sale.campaignID = row[0]
                 sale.productID = row[1]
                 sale.attribution = "payment_intent"
             }
         }
-        findSale.setUncheckedArguments([sale.eventID])
-        if let existing = try String.fetchOne(findSale) {
+        if let existing: String = try findSale.fetchFirst(arguments: [sale.eventID]).map({ $0[0] }) {
             if existing == digest {
                 summary.unchanged += 1
                 return
@@ -720,31 +721,30 @@ struct ReportIngest {
         if let intent = sale.paymentIntent {
             if isSession {
                 // The session counts the order; a charge.succeeded for the same payment must not count it again.
-                try db.cachedStatement(
+                try db.prepare(
                     sql: "UPDATE sale SET counted = 0 WHERE type = 'charge.succeeded' AND payment_intent = ?"
                 ).execute(arguments: [intent])
             } else if sale.type == "charge.succeeded" {
-                let statement = try db.cachedStatement(
+                let statement = try db.prepare(
                     sql: "SELECT 1 FROM sale WHERE payment_intent = ? AND type LIKE 'checkout.session.%' LIMIT 1"
                 )
-                counted = try Bool.fetchOne(statement, arguments: [intent]) == nil
+                counted = try statement.fetchFirst(arguments: [intent]) == nil
             }
         }
         let day = ReportCalendar.local(
             sale.created,
             offset: Int64(options.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(sale.created))))
         ).day
-        insertSale.setUncheckedArguments([
+        try insertSale.execute(arguments: [
             sale.eventID, sale.type, sale.created, day, sale.campaignID, sale.productID, sale.paymentIntent,
             sale.chargeID, sale.currency, sale.orders, sale.amountMicros, sale.refundMicros, counted, digest,
         ])
-        try insertSale.execute()
         summary.stored += 1
         if let campaignID = sale.campaignID {
             summary.attributed += 1
             if sale.paymentIntent != nil || sale.chargeID != nil {
                 // Charges and refunds of this payment stored earlier without attribution get this sale's.
-                try db.cachedStatement(
+                try db.prepare(
                     sql: """
                         UPDATE sale SET campaign_id = ?, product_id = ?
                         WHERE campaign_id IS NULL AND (payment_intent = ? OR charge_id = ?)

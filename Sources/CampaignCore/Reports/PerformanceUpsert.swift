@@ -1,9 +1,7 @@
-import GRDB
-
 /// Upserts performance rows 64 at a time, binding through SQLite's C API.
 ///
-/// At ten million rows GRDB's `StatementArguments` cost more than SQLite's own work, so this binds through
-/// ``RawBinding``. A row identical to the stored one is not rewritten (`WHERE … IS NOT …`), so
+/// At ten million rows GRDB's `SQLArguments` cost more than SQLite's own work, so this binds through
+/// ``SQLStatement`` (SQLite's C API). A row identical to the stored one is not rewritten (`WHERE … IS DISTINCT FROM …`), so
 /// `sqlite3_changes` counts exactly the new or changed rows.
 final class PerformanceUpsert {
     struct Values {
@@ -18,16 +16,16 @@ final class PerformanceUpsert {
     static let rowsPerStatement = 64
     private static let columns = 11
 
-    private let many: RawBinding
-    private let one: RawBinding
+    private let many: any SQLStatement
+    private let one: any SQLStatement
     private var pending: [Values] = []
     /// New or changed rows, and rows already stored identically, so far.
     private(set) var changed = 0
     private(set) var unchanged = 0
 
-    init(db: Database) throws {
-        many = try RawBinding(db.makeStatement(sql: Self.sql(rows: Self.rowsPerStatement)), in: db)
-        one = try RawBinding(db.makeStatement(sql: Self.sql(rows: 1)), in: db)
+    init(db: any SQLConnection) throws {
+        many = try db.prepare(sql: Self.sql(rows: Self.rowsPerStatement))
+        one = try db.prepare(sql: Self.sql(rows: 1))
         pending.reserveCapacity(Self.rowsPerStatement)
     }
 
@@ -41,8 +39,9 @@ final class PerformanceUpsert {
                 currency = excluded.currency, impressions = excluded.impressions,
                 engagements = excluded.engagements, clicks = excluded.clicks, link_clicks = excluded.link_clicks,
                 buy_clicks = excluded.buy_clicks, spend_micros = excluded.spend_micros
-            WHERE (currency, impressions, engagements, clicks, link_clicks, buy_clicks, spend_micros)
-                IS NOT (excluded.currency, excluded.impressions, excluded.engagements, excluded.clicks,
+            WHERE (performance.currency, performance.impressions, performance.engagements, performance.clicks,
+                performance.link_clicks, performance.buy_clicks, performance.spend_micros)
+                IS DISTINCT FROM (excluded.currency, excluded.impressions, excluded.engagements, excluded.clicks,
                 excluded.link_clicks, excluded.buy_clicks, excluded.spend_micros)
             """
     }
@@ -64,7 +63,7 @@ final class PerformanceUpsert {
         pending.removeAll(keepingCapacity: true)
     }
 
-    private func write(_ rows: ArraySlice<Values>, with statement: RawBinding) throws {
+    private func write(_ rows: ArraySlice<Values>, with statement: any SQLStatement) throws {
         var parameter: Int32 = 1
         for row in rows {
             statement.bind(row.day, at: parameter)

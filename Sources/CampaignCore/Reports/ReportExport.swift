@@ -1,6 +1,5 @@
 import FeedImport
 import Foundation
-import GRDB
 
 /// A dimension a report is broken down by.
 public enum ReportDimension: String, Sendable, CaseIterable, Hashable {
@@ -75,6 +74,8 @@ public struct ReportQuery: Sendable, Hashable {
         let saleKeys =
             keys(day: "s.day", campaign: "s.campaign_id", product: "s.product_id") + ["s.currency AS currency"]
         let group = (names + ["currency"]).joined(separator: ", ")
+        // SQLite sorts NULL first, PostgreSQL last: spelled out, both give the same order.
+        let order = (names + ["currency"]).map { "\($0) NULLS FIRST" }.joined(separator: ", ")
         let perf = """
             SELECT \(perfKeys.joined(separator: ", ")),
                 SUM(p.impressions) AS impressions, SUM(p.engagements) AS engagements, SUM(p.clicks) AS clicks,
@@ -99,9 +100,9 @@ public struct ReportQuery: Sendable, Hashable {
             SELECT \((names + ["currency"] + sums).joined(separator: ", "))
             FROM (\(perf)
             UNION ALL
-            \(sales))
+            \(sales)) AS parts
             GROUP BY \(group)
-            ORDER BY \(group)
+            ORDER BY \(order)
             """
     }
 }
@@ -199,11 +200,10 @@ extension CampaignStore {
     public func exportReport(_ query: ReportQuery, body: (ReportRow) throws -> Void) throws {
         try read { db in
             var names: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, name FROM campaign") {
+            for row in try db.fetchAll(sql: "SELECT id, name FROM campaign") {
                 names[row[0]] = row[1]
             }
-            let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: [query.from, query.to])
-            while let row = try cursor.next() {
+            try db.forEachRow(sql: query.sql, arguments: [query.from, query.to]) { row in
                 var output = ReportRow(currency: "")
                 var index = 0
                 for dimension in query.dimensions {
@@ -238,12 +238,11 @@ extension CampaignStore {
     /// The first and last day with performance or sales data, or nil when there is none.
     public func reportDateRange() throws -> (first: String, last: String)? {
         try read { db in
-            let row = try Row.fetchOne(
-                db,
+            let row = try db.fetchOne(
                 sql: """
                     SELECT MIN(first), MAX(last) FROM (
                         SELECT MIN(day) AS first, MAX(day) AS last FROM performance
-                        UNION ALL SELECT MIN(day), MAX(day) FROM sale WHERE counted = 1 AND campaign_id IS NOT NULL)
+                        UNION ALL SELECT MIN(day), MAX(day) FROM sale WHERE counted = 1 AND campaign_id IS NOT NULL) AS span
                     """
             )
             guard let row, let first: String = row[0], let last: String = row[1] else {

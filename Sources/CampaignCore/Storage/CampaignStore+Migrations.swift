@@ -1,11 +1,28 @@
 import GRDB
 
+/// One version of the schema, written in SQLite's dialect; ``PostgresEngine`` translates its few
+/// engine-specific words (`INTEGER PRIMARY KEY`, `BLOB`, `WITHOUT ROWID`).
+struct SchemaMigration: Sendable {
+    var id: String
+    var sql: String
+}
+
 extension CampaignStore {
-    /// The schema, one migration per version; applied migrations are never edited.
+    /// SQLite's migrator over ``migrations`` (GRDB records them in `grdb_migrations`).
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-catalog") { db in
-            try db.execute(
+        for migration in migrations {
+            migrator.registerMigration(migration.id) { db in try db.execute(sql: migration.sql) }
+        }
+        return migrator
+    }()
+
+    /// The schema, one migration per version; applied migrations are never edited.
+    static let migrations: [SchemaMigration] = {
+        var migrations: [SchemaMigration] = []
+        migrations.append(
+            SchemaMigration(
+                id: "v1-catalog",
                 sql: """
                     CREATE TABLE catalog (
                         id INTEGER PRIMARY KEY,
@@ -90,9 +107,10 @@ extension CampaignStore {
                     CREATE INDEX diagnostic_by_import ON diagnostic(import_id, item_id);
                     """
             )
-        }
-        migrator.registerMigration("v2-campaigns") { db in
-            try db.execute(
+        )
+        migrations.append(
+            SchemaMigration(
+                id: "v2-campaigns",
                 sql: """
                     CREATE TABLE workspace (
                         id TEXT PRIMARY KEY,
@@ -130,9 +148,10 @@ extension CampaignStore {
                     );
                     """
             )
-        }
-        migrator.registerMigration("v3-approval") { db in
-            try db.execute(
+        )
+        migrations.append(
+            SchemaMigration(
+                id: "v3-approval",
                 sql: """
                     CREATE TABLE claim (
                         id INTEGER PRIMARY KEY,
@@ -169,9 +188,10 @@ extension CampaignStore {
                     CREATE INDEX notification_by_status ON notification(status);
                     """
             )
-        }
-        migrator.registerMigration("v4-publishing") { db in
-            try db.execute(
+        )
+        migrations.append(
+            SchemaMigration(
+                id: "v4-publishing",
                 sql: """
                     CREATE TABLE setting (
                         key TEXT PRIMARY KEY,
@@ -195,12 +215,13 @@ extension CampaignStore {
                     );
                     """
             )
-        }
-        migrator.registerMigration("v5-reports") { db in
-            // Performance rows are keyed by day first: daily ingests append, day-range exports scan a range.
-            // A row's campaign and product come from its platform entity (`report_entity`), so a mapping
-            // recorded later applies to what is already stored.
-            try db.execute(
+        )
+        migrations.append(
+            SchemaMigration(
+                id: "v5-reports",
+                // Performance rows are keyed by day first: daily ingests append, day-range exports scan a range.
+                // A row's campaign and product come from its platform entity (`report_entity`), so a mapping
+                // recorded later applies to what is already stored.
                 sql: """
                     CREATE TABLE report_entity (
                         id INTEGER PRIMARY KEY,
@@ -246,7 +267,7 @@ extension CampaignStore {
                     CREATE INDEX sale_by_charge ON sale(charge_id) WHERE charge_id IS NOT NULL;
                     """
             )
-        }
-        return migrator
+        )
+        return migrations
     }()
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The workspace: one brand per database, with its policy.
 public struct Workspace: Sendable, Hashable, Codable {
@@ -58,7 +57,7 @@ extension CampaignStore {
         )
         let document = try CanonicalJSON(encoding: policy)
         return try write { db in
-            if let existing = try String.fetchOne(db, sql: "SELECT brand FROM workspace") {
+            if let existing = try db.fetchOne(String.self, sql: "SELECT brand FROM workspace") {
                 throw WorkspaceError.alreadyInitialized(brand: existing)
             }
             try db.execute(
@@ -92,13 +91,12 @@ extension CampaignStore {
         try read { db in try Self.workspace(db) }
     }
 
-    static func workspace(_ db: Database) throws -> Workspace {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, brand, created_at FROM workspace") else {
+    static func workspace(_ db: any SQLConnection) throws -> Workspace {
+        guard let row = try db.fetchOne(sql: "SELECT id, brand, created_at FROM workspace") else {
             throw WorkspaceError.notInitialized
         }
         guard
-            let policyRow = try Row.fetchOne(
-                db,
+            let policyRow = try db.fetchOne(
                 sql: """
                     SELECT document, state FROM policy_version WHERE state IN ('setup', 'in_force')
                     ORDER BY version DESC LIMIT 1

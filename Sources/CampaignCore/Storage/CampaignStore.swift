@@ -6,14 +6,20 @@ import GRDB
 /// Every public write method is exactly one transaction. No GRDB type appears in the public API,
 /// so that a PostgreSQL backend can slot in behind the same interface.
 public struct CampaignStore: Sendable {
-    let writer: any DatabaseWriter
+    /// The engine: a SQLite file (GRDB) or a PostgreSQL server.
+    enum Engine: Sendable {
+        case sqlite(any DatabaseWriter)
+        case postgres(PostgresEngine)
+    }
+
+    let engine: Engine
     /// The clock, ids and logger.
     public let context: CoreContext
-    /// Where the database lives, for messages (`:memory:` for in-memory stores).
+    /// Where the database lives, for messages (`:memory:` for in-memory stores; never a password).
     public let location: String
 
     init(_ writer: any DatabaseWriter, context: CoreContext, location: String) throws {
-        self.writer = writer
+        self.engine = .sqlite(writer)
         self.context = context
         self.location = location
         do {
@@ -22,10 +28,43 @@ public struct CampaignStore: Sendable {
             throw StoreError(wrapping: error)
         }
         let applied = try Self.mapErrors { try writer.read { db in try Self.migrator.appliedIdentifiers(db) } }
-        let known = Set(Self.migrator.migrations)
+        try Self.checkKnown(applied, location: location)
+    }
+
+    init(_ postgres: PostgresEngine, context: CoreContext) throws {
+        self.engine = .postgres(postgres)
+        self.context = context
+        self.location = postgres.location
+        let applied = try postgres.migrate(Self.migrations)
+        try Self.checkKnown(applied, location: location)
+    }
+
+    private static func checkKnown(_ applied: some Sequence<String>, location: String) throws {
+        let known = Set(Self.migrations.map(\.id))
         if let unknown = applied.first(where: { !known.contains($0) }) {
             throw StoreError(kind: .schemaTooNew, message: "unknown migration '\(unknown)' in \(location)")
         }
+    }
+
+    /// Opens the workspace database `location` names: a `postgres://` URL (team mode; password from the URL
+    /// or `PGPASSWORD`, `sslmode` and `schema` as query parameters) or the path of a SQLite file.
+    public static func open(
+        location: String,
+        context: CoreContext,
+        environment: [String: String]? = nil
+    ) throws -> CampaignStore {
+        if PostgresEngine.isURL(location) {
+            return try CampaignStore(
+                PostgresEngine(
+                    url: location,
+                    environment: environment ?? ProcessInfo.processInfo.environment,
+                    logger: context.logger
+                ),
+                context: context
+            )
+        }
+        let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
+        return try open(at: path, context: context)
     }
 
     /// Opens (or creates) the SQLite database at `path`, in WAL mode, and migrates it.
@@ -67,32 +106,55 @@ public struct CampaignStore: Sendable {
 
     // MARK: - Access helpers (the only doors to the database)
 
-    /// Runs `body` in one write transaction; database errors become ``StoreError``.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try Self.mapErrors { try writer.write(body) }
-    }
-
-    /// Runs `body` in a transaction that commits only when `body` says so.
-    func writeOrRollback<T>(_ body: (Database) throws -> (T, commit: Bool)) throws -> T {
-        try Self.mapErrors {
-            try writer.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    let (value, commit) = try body(db)
-                    result = value
-                    return commit ? .commit : .rollback
-                }
-                guard let result else {
-                    throw StoreError(kind: .other, message: "transaction produced no result")
-                }
-                return result
-            }
+    /// Which engine the store runs on.
+    var backendKind: SQLBackendKind {
+        switch engine {
+        case .sqlite: .sqlite
+        case .postgres: .postgres
         }
     }
 
-    /// Runs `body` with a read-only connection.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try Self.mapErrors { try writer.read(body) }
+    /// Runs `body` in one write transaction; writers are serialized, as SQLite's single writer is.
+    func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        switch engine {
+        case .sqlite(let writer):
+            try Self.mapErrors { try writer.write { db in try body(SQLiteConnection(db)) } }
+        case .postgres(let postgres):
+            try postgres.transaction(writing: true) { connection in (try body(connection), commit: true) }
+        }
+    }
+
+    /// Runs `body` in a transaction that commits only when `body` says so.
+    func writeOrRollback<T>(_ body: (any SQLConnection) throws -> (T, commit: Bool)) throws -> T {
+        switch engine {
+        case .sqlite(let writer):
+            try Self.mapErrors {
+                try writer.writeWithoutTransaction { db in
+                    var result: T?
+                    try db.inTransaction(.immediate) {
+                        let (value, commit) = try body(SQLiteConnection(db))
+                        result = value
+                        return commit ? .commit : .rollback
+                    }
+                    guard let result else {
+                        throw StoreError(kind: .other, message: "transaction produced no result")
+                    }
+                    return result
+                }
+            }
+        case .postgres(let postgres):
+            try postgres.transaction(writing: true, body)
+        }
+    }
+
+    /// Runs `body` in a read-only transaction: one consistent snapshot.
+    func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        switch engine {
+        case .sqlite(let writer):
+            try Self.mapErrors { try writer.read { db in try body(SQLiteConnection(db)) } }
+        case .postgres(let postgres):
+            try postgres.transaction(writing: false) { connection in (try body(connection), commit: true) }
+        }
     }
 
     static func mapErrors<T>(_ body: () throws -> T) throws -> T {

@@ -31,6 +31,6 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens the workspace database.
     func openStore() throws -> CampaignStore {
-        try CampaignStore.open(at: databasePath, context: makeContext())
+        try CampaignStore.open(location: databasePath, context: makeContext())
     }
 }

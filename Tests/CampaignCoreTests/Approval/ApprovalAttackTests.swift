@@ -1,10 +1,10 @@
-import CampaignCore
 import Crypto
 import FeedImport
 import Foundation
-import GRDB
 import TestSupport
 import Testing
+
+@testable import CampaignCore
 
 /// Every approval rule, attacked with the real verifier (security model R1–R13; issue #4's list).
 @Suite struct ApprovalAttackTests {

@@ -1,9 +1,9 @@
-import CampaignCore
 import Crypto
 import FeedImport
 import Foundation
-import GRDB
 import TestSupport
+
+@testable import CampaignCore
 
 /// A person with an in-memory key, signing like the keystore does.
 struct TestSigner: ClaimSigner {
@@ -90,14 +90,12 @@ final class ApprovalFixture: @unchecked Sendable {
         return authorization
     }
 
-    /// Direct SQL on the database file, as an attacker with file access would do.
-    func tamper(_ sql: String, _ arguments: StatementArguments = []) throws {
-        let queue = try DatabaseQueue(path: folder.path("campaigns.sqlite"))
-        try queue.write { db in try db.execute(sql: sql, arguments: arguments) }
+    /// Direct SQL on the database, as an attacker with access to it would do.
+    func tamper(_ sql: String, _ arguments: SQLArguments = []) throws {
+        try store.tamper(sql, arguments)
     }
 
-    func scalar<T: DatabaseValueConvertible>(_ sql: String, _ arguments: StatementArguments = []) throws -> T? {
-        let queue = try DatabaseQueue(path: folder.path("campaigns.sqlite"))
-        return try queue.read { db in try T.fetchOne(db, sql: sql, arguments: arguments) }
+    func scalar<T: SQLValueConvertible>(_ sql: String, _ arguments: SQLArguments = []) throws -> T? {
+        try store.scalar(sql, arguments)
     }
 }

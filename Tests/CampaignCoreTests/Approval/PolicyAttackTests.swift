@@ -1,9 +1,9 @@
-import CampaignCore
 import Crypto
 import Foundation
-import GRDB
 import TestSupport
 import Testing
+
+@testable import CampaignCore
 
 /// The policy is guarded like TUF's root role: every attack on it, with the real chain verifier.
 @Suite struct PolicyAttackTests {

@@ -1,9 +1,9 @@
-import CampaignCore
 import Crypto
 import Foundation
-import GRDB
 import TestSupport
 import Testing
+
+@testable import CampaignCore
 
 /// The audit log is hash-chained and Merkle-rooted: every way of hiding an action is detected.
 @Suite struct AuditTamperTests {
@@ -38,9 +38,8 @@ import Testing
     @Test func anEditWithARecomputedHashIsNamedByTheNextLink() throws {
         let f = try fixture()
         // The attacker also recomputes the edited event's stored hash: the next event's link breaks.
-        let queue = try DatabaseQueue(path: f.folder.path("campaigns.sqlite"))
-        try queue.write { db in
-            let row = try #require(try Row.fetchOne(db, sql: "SELECT seq, event FROM audit_event WHERE seq = 3"))
+        try f.store.write { db in
+            let row = try #require(try db.fetchOne(sql: "SELECT seq, event FROM audit_event WHERE seq = 3"))
             let text = (row[1] as String).replacingOccurrences(of: "\"actor\":\"alice\"", with: "\"actor\":\"system\"")
             let leaf = SHA256.hash(data: [0] + Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
             try db.execute(
@@ -62,8 +61,7 @@ import Testing
 
     @Test func reorderedEventsAreNamed() throws {
         let f = try fixture()
-        let queue = try DatabaseQueue(path: f.folder.path("campaigns.sqlite"))
-        try queue.write { db in
+        try f.store.write { db in
             try db.execute(sql: "UPDATE audit_event SET seq = -1 WHERE seq = 5")
             try db.execute(sql: "UPDATE audit_event SET seq = 5 WHERE seq = 6")
             try db.execute(sql: "UPDATE audit_event SET seq = 6 WHERE seq = -1")
@@ -92,10 +90,9 @@ import Testing
         let f = try fixture()
         let memory = try #require(f.memories["bob"])
         // Rewrite the whole chain consistently from event 2 on, as a database owner could.
-        let queue = try DatabaseQueue(path: f.folder.path("campaigns.sqlite"))
-        try queue.write { db in
-            var previous = try String.fetchOne(db, sql: "SELECT leaf_hash FROM audit_event WHERE seq = 1") ?? ""
-            for row in try Row.fetchAll(db, sql: "SELECT seq, event FROM audit_event WHERE seq >= 2 ORDER BY seq") {
+        try f.store.write { db in
+            var previous = try db.fetchOne(String.self, sql: "SELECT leaf_hash FROM audit_event WHERE seq = 1") ?? ""
+            for row in try db.fetchAll(sql: "SELECT seq, event FROM audit_event WHERE seq >= 2 ORDER BY seq") {
                 let seq: Int = row[0]
                 var object = try #require(
                     try JSONSerialization.jsonObject(with: Data((row[1] as String).utf8)) as? [String: Any]

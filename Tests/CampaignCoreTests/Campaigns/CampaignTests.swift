@@ -6,7 +6,7 @@ import Testing
 
 /// A store with the sample brand's workspace and day-1 catalog.
 func sampleStore(_ folder: TemporaryDirectory, clock: TestClock = TestClock()) throws -> CampaignStore {
-    let store = try CampaignStore.open(at: folder.path("campaigns.sqlite"), context: .test(clock))
+    let store = try TestEngine.openStore(folder, context: .test(clock))
     _ = try store.initializeWorkspace(brand: "Maison Lumière", domains: ["maison-lumiere.fr"])
     _ = try store.importFeed(
         at: Paths.sampleBrand.appendingPathComponent("catalog-day1.xml").path,

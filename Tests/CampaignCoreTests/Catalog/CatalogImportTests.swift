@@ -10,7 +10,7 @@ import Testing
 
     init() throws {
         folder = try TemporaryDirectory()
-        store = try CampaignStore.open(at: folder.path("test.sqlite"), context: .test())
+        store = try TestEngine.openStore(folder, file: "test.sqlite", context: .test())
     }
 
     private func importFeed(

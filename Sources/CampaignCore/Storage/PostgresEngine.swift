@@ -1,0 +1,525 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// The PostgreSQL backend (team mode): a small pool of postgres-nio connections, used synchronously
+/// like GRDB so that every store method runs unchanged on both engines.
+///
+/// - Writers are serialized by a transaction-scoped advisory lock per schema, as SQLite serializes
+///   its single writer: two approvers and a publisher acting at once, or two imports of one catalog,
+///   run one after the other and each sees what the previous one committed.
+/// - Readers get one snapshot (`REPEATABLE READ READ ONLY`), as a SQLite WAL reader does.
+/// - The password comes from the URL or `PGPASSWORD` and is never part of ``location`` or a message.
+final class PostgresEngine: Sendable {
+    /// How to reach the server, parsed from a `postgres://` URL.
+    struct Endpoint: Sendable, Equatable {
+        var host: String
+        var port: Int
+        var user: String
+        var password: String?
+        var database: String
+        var schema: String?
+        var sslMode: SSLMode
+
+        enum SSLMode: String, Sendable {
+            case disable, prefer, require
+            case verifyCA = "verify-ca"
+            case verifyFull = "verify-full"
+        }
+
+        /// The URL without its password, for messages.
+        var redacted: String {
+            var text = "postgres://\(user)@\(host):\(port)/\(database)"
+            if let schema {
+                text += "?schema=\(schema)"
+            }
+            return text
+        }
+    }
+
+    let endpoint: Endpoint
+    var location: String { endpoint.redacted }
+    /// How long a writer waits for another one before giving up with a busy error.
+    static let lockTimeout = "30s"
+
+    private let idle = Mutex<[PostgresConnection]>([])
+    private let nextID = Atomic<Int>(1)
+    private let logger: Logger
+    private let tls: PostgresConnection.Configuration.TLS
+
+    /// Whether `text` names a PostgreSQL database rather than a SQLite file.
+    static func isURL(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+    }
+
+    init(url text: String, environment: [String: String], logger: Logger) throws {
+        endpoint = try Self.parse(text, environment: environment)
+        self.logger = logger
+        tls = try Self.tls(for: endpoint)
+        if let schema = endpoint.schema {
+            // Created once, under a lock: concurrent `CREATE SCHEMA IF NOT EXISTS` may still collide.
+            let connection = try connect(setSchema: false)
+            do {
+                let session = PostgresSQLConnection(connection, logger: logger)
+                try session.run("BEGIN")
+                try session.run("SELECT pg_advisory_xact_lock(\(Self.lockClass), 0)")
+                try session.run("CREATE SCHEMA IF NOT EXISTS \(Self.quoted(schema))")
+                try session.run("COMMIT")
+                try session.run("SET search_path TO \(Self.quoted(schema))")
+            } catch {
+                Self.close(connection)
+                throw error
+            }
+            release(connection)
+        }
+    }
+
+    deinit {
+        for connection in idle.withLock({ $0 }) {
+            Self.close(connection)
+        }
+    }
+
+    // MARK: - Transactions
+
+    /// The first key of every advisory lock campaignctl takes ("cctl"), so that other software's locks never collide.
+    static let lockClass: Int32 = 0x6363_746C
+
+    /// Runs `body` in one transaction on a pooled connection; commits when `body` says so.
+    func transaction<T>(
+        writing: Bool,
+        _ body: (any SQLConnection) throws -> (T, commit: Bool)
+    ) throws -> T {
+        try sessionTransaction(writing: writing, body)
+    }
+
+    private func sessionTransaction<T>(
+        writing: Bool,
+        _ body: (PostgresSQLConnection) throws -> (T, commit: Bool)
+    ) throws -> T {
+        try withConnection { connection in
+            if writing {
+                try connection.run("BEGIN ISOLATION LEVEL READ COMMITTED")
+                try connection.run("SET LOCAL lock_timeout = '\(Self.lockTimeout)'")
+                try connection.run("SELECT pg_advisory_xact_lock(\(Self.lockClass), hashtext(current_schema()))")
+            } else {
+                try connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            }
+            do {
+                let (value, commit) = try body(connection)
+                let ended = try connection.query(commit ? "COMMIT" : "ROLLBACK", []).metadata.command
+                if commit, ended != "COMMIT" {
+                    // PostgreSQL ends a transaction that saw an error with ROLLBACK, even when asked to commit.
+                    throw StoreError(kind: .other, message: "the transaction failed earlier and was rolled back")
+                }
+                return value
+            } catch {
+                // A broken connection fails the rollback too; `withConnection` then drops it.
+                try? connection.run("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Applies the migrations not yet applied, in one transaction; returns every applied identifier.
+    func migrate(_ migrations: [SchemaMigration]) throws -> [String] {
+        try sessionTransaction(writing: true) { connection in
+            try connection.run(
+                "CREATE TABLE IF NOT EXISTS schema_migration (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            var applied = try connection.fetchAll(String.self, sql: "SELECT id FROM schema_migration ORDER BY id")
+            for migration in migrations where !applied.contains(migration.id) {
+                for statement in Self.statements(Self.translate(migration.sql)) {
+                    try connection.run(statement)
+                }
+                try connection.execute(
+                    sql: "INSERT INTO schema_migration (id, applied_at) VALUES (?, ?)",
+                    arguments: [migration.id, Timestamp.string(Date())]
+                )
+                applied.append(migration.id)
+            }
+            return (applied, commit: true)
+        }
+    }
+
+    /// Rewrites SQLite's DDL words into PostgreSQL's: 64-bit integers, identity keys, `BYTEA`.
+    static func translate(_ ddl: String) -> String {
+        var text = ddl.replacingOccurrences(
+            of: "INTEGER PRIMARY KEY,",
+            with: "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
+        )
+        text = text.replacingOccurrences(of: "INTEGER", with: "BIGINT")
+        text = text.replacingOccurrences(of: "BLOB", with: "BYTEA")
+        text = text.replacingOccurrences(of: ") WITHOUT ROWID", with: ")")
+        return text
+    }
+
+    /// Splits a script at the semicolons that end its lines (the schema's own DDL holds no other).
+    static func statements(_ script: String) -> [String] {
+        script.components(separatedBy: ";\n")
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";"))) }
+            .filter { !$0.isEmpty }
+    }
+
+    // MARK: - Connections
+
+    private func withConnection<T>(_ body: (PostgresSQLConnection) throws -> T) throws -> T {
+        let connection = try idle.withLock { $0.popLast() } ?? connect(setSchema: true)
+        let session = PostgresSQLConnection(connection, logger: logger)
+        do {
+            let value = try body(session)
+            release(connection)
+            return value
+        } catch {
+            if connection.isClosed || session.broken {
+                Self.close(connection)
+            } else {
+                release(connection)
+            }
+            throw error
+        }
+    }
+
+    private func release(_ connection: PostgresConnection) {
+        guard !connection.isClosed else {
+            return
+        }
+        let overflow = idle.withLock { connections -> PostgresConnection? in
+            if connections.count >= 4 {
+                return connection
+            }
+            connections.append(connection)
+            return nil
+        }
+        if let overflow {
+            Self.close(overflow)
+        }
+    }
+
+    private func connect(setSchema: Bool) throws -> PostgresConnection {
+        var configuration = PostgresConnection.Configuration(
+            host: endpoint.host,
+            port: endpoint.port,
+            username: endpoint.user,
+            password: endpoint.password,
+            database: endpoint.database,
+            tls: tls
+        )
+        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.additionalStartupParameters = [("application_name", "campaignctl")]
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(),
+                configuration: configuration,
+                id: nextID.add(1, ordering: .relaxed).oldValue,
+                logger: logger
+            ).wait()
+        } catch {
+            var wrapped = PostgresSQLConnection.storeError(error)
+            if wrapped.kind == .other || wrapped.kind == .io {
+                wrapped.kind = .cannotOpen
+            }
+            wrapped.message = "\(location): \(wrapped.message)"
+            throw wrapped
+        }
+        if setSchema, let schema = endpoint.schema {
+            let session = PostgresSQLConnection(connection, logger: logger)
+            try session.run("SET search_path TO \(Self.quoted(schema))")
+        }
+        return connection
+    }
+
+    private static func close(_ connection: PostgresConnection) {
+        let closing: EventLoopFuture<Void> = connection.close()
+        // postgres-nio asserts that a connection is closed before it is freed: hold it until then.
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
+    static func quoted(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    // MARK: - URL
+
+    static func parse(_ text: String, environment: [String: String]) throws -> Endpoint {
+        guard let components = URLComponents(string: text), let scheme = components.scheme,
+            ["postgres", "postgresql"].contains(scheme)
+        else {
+            throw StoreError(kind: .cannotOpen, message: "not a postgres:// URL: \(redact(text))")
+        }
+        let query = Dictionary(
+            (components.queryItems ?? []).map { ($0.name, $0.value ?? "") },
+            uniquingKeysWith: { _, last in last }
+        )
+        let user =
+            components.user?.removingPercentEncoding ?? environment["PGUSER"] ?? environment["USER"] ?? "postgres"
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        let sslText = query["sslmode"] ?? environment["PGSSLMODE"] ?? "prefer"
+        guard let sslMode = Endpoint.SSLMode(rawValue: sslText) else {
+            throw StoreError(
+                kind: .cannotOpen,
+                message: "sslmode '\(sslText)' (expected disable, prefer, require, verify-ca or verify-full)"
+            )
+        }
+        if let schema = query["schema"], schema.isEmpty || schema.count > 63 {
+            throw StoreError(kind: .cannotOpen, message: "schema '\(schema)': expected 1 to 63 characters")
+        }
+        return Endpoint(
+            host: components.host.flatMap { $0.isEmpty ? nil : $0 } ?? environment["PGHOST"] ?? "localhost",
+            port: components.port ?? environment["PGPORT"].flatMap(Int.init) ?? 5432,
+            user: user,
+            password: components.password?.removingPercentEncoding ?? environment["PGPASSWORD"],
+            database: database.isEmpty ? (environment["PGDATABASE"] ?? user) : database,
+            schema: query["schema"],
+            sslMode: sslMode
+        )
+    }
+
+    /// `text` with any password replaced, for messages about a URL that could not be parsed.
+    static func redact(_ text: String) -> String {
+        text.replacingOccurrences(of: #"://([^:/@]*):[^@]*@"#, with: "://$1:***@", options: .regularExpression)
+    }
+
+    private static func tls(for endpoint: Endpoint) throws -> PostgresConnection.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch endpoint.sslMode {
+        case .disable:
+            return .disable
+        case .prefer, .require:
+            // As libpq: these modes encrypt but do not authenticate the server.
+            configuration.certificateVerification = .none
+        case .verifyCA:
+            configuration.certificateVerification = .noHostnameVerification
+        case .verifyFull:
+            configuration.certificateVerification = .fullVerification
+        }
+        let context: NIOSSLContext
+        do {
+            context = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw StoreError(kind: .cannotOpen, message: "TLS set-up failed: \(error)")
+        }
+        return endpoint.sslMode == .prefer ? .prefer(context) : .require(context)
+    }
+}
+
+/// One pooled PostgreSQL connection inside a transaction.
+final class PostgresSQLConnection: SQLConnection {
+    private let connection: PostgresConnection
+    private let logger: Logger
+    private var cursors = 0
+    /// Set when the connection failed in a way that leaves it unusable.
+    private(set) var broken = false
+    var kind: SQLBackendKind { .postgres }
+
+    init(_ connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Runs a statement without arguments (transaction control, DDL).
+    func run(_ sql: String) throws {
+        _ = try query(sql, [])
+    }
+
+    @discardableResult
+    func execute(sql: String, arguments: SQLArguments) throws -> Int {
+        try query(Self.numbered(sql), arguments.values).metadata.rows ?? 0
+    }
+
+    func fetchAll(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
+        try query(Self.numbered(sql), arguments.values).rows.map(Self.row)
+    }
+
+    func fetchOne(sql: String, arguments: SQLArguments) throws -> SQLRow? {
+        try fetchAll(sql: sql, arguments: arguments).first
+    }
+
+    /// Streams through a server-side cursor, a page at a time, so that memory stays flat.
+    func forEachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
+        cursors += 1
+        let name = "campaignctl_cursor_\(cursors)"
+        _ = try query("DECLARE \(name) NO SCROLL CURSOR FOR " + Self.numbered(sql), arguments.values)
+        while true {
+            let page = try query("FETCH FORWARD 2000 FROM \(name)", []).rows
+            for row in page {
+                try body(Self.row(row))
+            }
+            if page.count < 2000 {
+                break
+            }
+        }
+        try run("CLOSE \(name)")
+    }
+
+    func insertReturningID(sql: String, arguments: SQLArguments) throws -> Int64 {
+        guard let row = try fetchOne(sql: sql + " RETURNING id", arguments: arguments), !row.isNull(0) else {
+            throw StoreError(kind: .other, message: "INSERT returned no id")
+        }
+        return row[0]
+    }
+
+    func prepare(sql: String) throws -> any SQLStatement {
+        PostgresSQLStatement(sql: Self.numbered(sql), connection: self)
+    }
+
+    func query(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .null: bindings.appendNull()
+            case .integer(let number): bindings.append(number)
+            case .real(let number): bindings.append(number)
+            case .text(let text): bindings.append(text)
+            case .blob(let data): bindings.append(ByteBuffer(bytes: data))
+            }
+        }
+        do {
+            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+        } catch {
+            let wrapped = Self.storeError(error)
+            if wrapped.kind == .cannotOpen {
+                broken = true
+            }
+            throw wrapped
+        }
+    }
+
+    /// SQLite's placeholders as PostgreSQL's, outside quoted text: `?` in order as `$1, $2 …`, `?N` as `$N`.
+    static func numbered(_ sql: String) -> String {
+        var output = ""
+        output.reserveCapacity(sql.utf8.count + 16)
+        var number = 0
+        var quote: Character?
+        var characters = sql.makeIterator()
+        var pending = characters.next()
+        while let character = pending {
+            pending = characters.next()
+            if let open = quote {
+                if character == open {
+                    quote = nil
+                }
+                output.append(character)
+            } else if character == "'" || character == "\"" {
+                quote = character
+                output.append(character)
+            } else if character == "?" {
+                output.append("$")
+                if let next = pending, next.isASCII, next.isNumber {
+                    continue
+                }
+                number += 1
+                output += String(number)
+            } else {
+                output.append(character)
+            }
+        }
+        return output
+    }
+
+    static func row(_ row: PostgresRow) -> SQLRow {
+        var columns: [String] = []
+        var values: [SQLValue] = []
+        for cell in row {
+            columns.append(cell.columnName)
+            values.append(value(cell))
+        }
+        return SQLRow(columns: columns, values: values)
+    }
+
+    private static func value(_ cell: PostgresCell) -> SQLValue {
+        guard cell.bytes != nil else {
+            return .null
+        }
+        do {
+            switch cell.dataType {
+            case .int2, .int4, .int8:
+                return .integer(try cell.decode(Int64.self))
+            case .bool:
+                return .integer(try cell.decode(Bool.self) ? 1 : 0)
+            case .float4, .float8:
+                return .real(try cell.decode(Double.self))
+            case .numeric:
+                // SUM over BIGINT is NUMERIC in PostgreSQL; whole numbers come back as integers, as in SQLite.
+                let decimal = try cell.decode(Decimal.self)
+                let number = NSDecimalNumber(decimal: decimal)
+                if Decimal(number.int64Value) == decimal {
+                    return .integer(number.int64Value)
+                }
+                return .real(number.doubleValue)
+            case .bytea:
+                return .blob(try cell.decode(Data.self))
+            default:
+                return .text(try cell.decode(String.self))
+            }
+        } catch {
+            // A type this store never declares: keep its bytes readable rather than trap.
+            return .blob(Data(cell.bytes.map { Array($0.readableBytesView) } ?? []))
+        }
+    }
+
+    /// PostgreSQL's error as the store's, keeping the server's sentence and SQLSTATE, never arguments.
+    static func storeError(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError {
+            return error
+        }
+        guard let error = error as? PSQLError else {
+            return StoreError(kind: .cannotOpen, message: "\(error)")
+        }
+        guard let state = error.serverInfo?[.sqlState] else {
+            let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
+            return StoreError(kind: .cannotOpen, message: "connection failed: \(reason)")
+        }
+        let message = (error.serverInfo?[.message] ?? "error") + " (SQLSTATE \(state))"
+        switch state {
+        case "40001", "40P01", "55P03", "57014":
+            return StoreError(kind: .busy, message: message)
+        case _ where state.hasPrefix("23"):
+            return StoreError(kind: .constraint, message: message)
+        case _ where state.hasPrefix("28") || state.hasPrefix("08") || state == "3D000" || state.hasPrefix("57P"):
+            return StoreError(kind: .cannotOpen, message: message)
+        case _ where state.hasPrefix("53") || state.hasPrefix("58") || state.hasPrefix("XX"):
+            return StoreError(kind: .io, message: message)
+        default:
+            return StoreError(kind: .other, message: message)
+        }
+    }
+}
+
+/// A statement bound by position and sent with its values each time it runs.
+final class PostgresSQLStatement: SQLStatement {
+    private let sql: String
+    private let connection: PostgresSQLConnection
+    private var values: [SQLValue] = []
+
+    init(sql: String, connection: PostgresSQLConnection) {
+        self.sql = sql
+        self.connection = connection
+    }
+
+    func bind(_ value: SQLValue, at parameter: Int32) {
+        let index = Int(parameter) - 1
+        while values.count <= index {
+            values.append(.null)
+        }
+        values[index] = value
+    }
+
+    func bind(_ value: String?, at parameter: Int32) { bind(value.sqlValue, at: parameter) }
+    func bind(_ value: Int64?, at parameter: Int32) { bind(value.sqlValue, at: parameter) }
+    func bind(_ value: Data?, at parameter: Int32) { bind(value.sqlValue, at: parameter) }
+
+    @discardableResult
+    func execute() throws -> Int {
+        try connection.query(sql, values).metadata.rows ?? 0
+    }
+
+    func fetchFirst() throws -> SQLRow? {
+        try connection.query(sql, values).rows.first.map(PostgresSQLConnection.row)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Which engine a connection talks to, for the few statements whose spelling differs.
+enum SQLBackendKind: Sendable, Equatable {
+    case sqlite
+    case postgres
+}
+
+/// One database connection inside a transaction, whatever the engine: the store's only door to SQL.
+///
+/// Statements are written once, in the SQL both SQLite (3.39+) and PostgreSQL (13+) accept, with `?`
+/// placeholders; the PostgreSQL connection numbers them. Errors leave as ``StoreError``.
+protocol SQLConnection: AnyObject {
+    var kind: SQLBackendKind { get }
+
+    /// Runs a statement; returns the rows it changed.
+    @discardableResult
+    func execute(sql: String, arguments: SQLArguments) throws -> Int
+
+    /// Runs a query and collects its rows.
+    func fetchAll(sql: String, arguments: SQLArguments) throws -> [SQLRow]
+
+    /// Runs a query for its first row.
+    func fetchOne(sql: String, arguments: SQLArguments) throws -> SQLRow?
+
+    /// Runs a query and hands each row to `body` as it arrives; memory stays flat however many rows.
+    func forEachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws
+
+    /// Runs an `INSERT` into a table whose key is an `id` integer and returns the new row's id.
+    func insertReturningID(sql: String, arguments: SQLArguments) throws -> Int64
+
+    /// Prepares a statement run many times in a hot loop (catalog import, report ingest); the same SQL
+    /// gets the same prepared statement again within a transaction.
+    func prepare(sql: String) throws -> any SQLStatement
+}
+
+extension SQLConnection {
+    @discardableResult
+    func execute(sql: String) throws -> Int {
+        try execute(sql: sql, arguments: [])
+    }
+
+    func fetchAll(sql: String) throws -> [SQLRow] {
+        try fetchAll(sql: sql, arguments: [])
+    }
+
+    func fetchOne(sql: String) throws -> SQLRow? {
+        try fetchOne(sql: sql, arguments: [])
+    }
+
+    /// The first column of every row.
+    func fetchAll<T: SQLValueConvertible>(_ type: T.Type, sql: String, arguments: SQLArguments = []) throws -> [T] {
+        try fetchAll(sql: sql, arguments: arguments).map { $0[0] }
+    }
+
+    /// The first column of the first row; `nil` when there is no row or the value is NULL.
+    func fetchOne<T: SQLValueConvertible>(_ type: T.Type, sql: String, arguments: SQLArguments = []) throws -> T? {
+        guard let row = try fetchOne(sql: sql, arguments: arguments), !row.isNull(0) else {
+            return nil
+        }
+        return row[0] as T
+    }
+}
+
+/// A statement prepared once and run many times, bound by position (from 1) like SQLite's C API.
+protocol SQLStatement: AnyObject {
+    func bind(_ value: String?, at parameter: Int32)
+    func bind(_ value: Int64?, at parameter: Int32)
+    func bind(_ value: Data?, at parameter: Int32)
+    func bind(_ value: SQLValue, at parameter: Int32)
+
+    /// Runs the statement with the values bound; returns the rows it changed.
+    @discardableResult
+    func execute() throws -> Int
+
+    /// Runs the query with the values bound; its first row, or `nil`.
+    func fetchFirst() throws -> SQLRow?
+}
+
+extension SQLStatement {
+    func bind(_ arguments: SQLArguments) {
+        for (index, value) in arguments.values.enumerated() {
+            bind(value, at: Int32(index + 1))
+        }
+    }
+
+    @discardableResult
+    func execute(arguments: SQLArguments) throws -> Int {
+        bind(arguments)
+        return try execute()
+    }
+
+    func fetchFirst(arguments: SQLArguments) throws -> SQLRow? {
+        bind(arguments)
+        return try fetchFirst()
+    }
+}

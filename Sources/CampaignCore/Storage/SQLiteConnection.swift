@@ -1,0 +1,210 @@
+import Foundation
+import GRDB
+internal import GRDBSQLite
+
+/// The SQLite engine behind ``SQLConnection``: GRDB's connection inside one of its transactions.
+final class SQLiteConnection: SQLConnection {
+    let db: Database
+    var kind: SQLBackendKind { .sqlite }
+
+    init(_ db: Database) {
+        self.db = db
+    }
+
+    @discardableResult
+    func execute(sql: String, arguments: SQLArguments) throws -> Int {
+        try db.execute(sql: sql, arguments: Self.arguments(arguments))
+        return db.changesCount
+    }
+
+    func fetchAll(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
+        try Row.fetchAll(db, sql: sql, arguments: Self.arguments(arguments)).map(Self.row)
+    }
+
+    func fetchOne(sql: String, arguments: SQLArguments) throws -> SQLRow? {
+        try Row.fetchOne(db, sql: sql, arguments: Self.arguments(arguments)).map(Self.row)
+    }
+
+    func forEachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: Self.arguments(arguments))
+        while let row = try cursor.next() {
+            try body(Self.row(row))
+        }
+    }
+
+    func insertReturningID(sql: String, arguments: SQLArguments) throws -> Int64 {
+        try db.execute(sql: sql, arguments: Self.arguments(arguments))
+        return db.lastInsertedRowID
+    }
+
+    func prepare(sql: String) throws -> any SQLStatement {
+        try SQLiteStatement(db.cachedStatement(sql: sql), in: db)
+    }
+
+    static func arguments(_ arguments: SQLArguments) -> StatementArguments {
+        StatementArguments(
+            arguments.values.map { value -> DatabaseValue in
+                switch value {
+                case .null: .null
+                case .integer(let number): number.databaseValue
+                case .real(let number): number.databaseValue
+                case .text(let text): text.databaseValue
+                case .blob(let data): data.databaseValue
+                }
+            }
+        )
+    }
+
+    static func value(_ value: DatabaseValue) -> SQLValue {
+        switch value.storage {
+        case .null: .null
+        case .int64(let number): .integer(number)
+        case .double(let number): .real(number)
+        case .string(let text): .text(text)
+        case .blob(let data): .blob(data)
+        }
+    }
+
+    static func row(_ row: Row) -> SQLRow {
+        SQLRow(columns: Array(row.columnNames), values: row.databaseValues.map(value))
+    }
+}
+
+/// Binds and runs a statement GRDB prepared through SQLite's C API, for the hot loops (catalog
+/// import, report ingest).
+///
+/// GRDB's `StatementArguments` box every value in an existential array and convert each string
+/// through a C string; at a million rows that costs more than SQLite's own work. GRDB exposes the
+/// prepared statement (`Statement.sqliteStatement`) for such uses; errors become GRDB's
+/// `DatabaseError`, so they reach callers through the store's one error mapping.
+final class SQLiteStatement: SQLStatement {
+    private let db: Database
+    private let statement: Statement
+    private var handle: OpaquePointer { statement.sqliteStatement }
+
+    init(_ statement: Statement, in db: Database) {
+        self.db = db
+        self.statement = statement
+    }
+
+    func bind(_ value: String?, at parameter: Int32) {
+        guard var value else {
+            sqlite3_bind_null(handle, parameter)
+            return
+        }
+        value.withUTF8 { bytes in
+            // SQLITE_TRANSIENT: SQLite copies the bytes before this returns. A null pointer would bind NULL,
+            // so the empty string gets a literal.
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                _ = sqlite3_bind_text(handle, parameter, "", 0, nil)
+                return
+            }
+            _ = sqlite3_bind_text(
+                handle,
+                parameter,
+                UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                Int32(bytes.count),
+                unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            )
+        }
+    }
+
+    func bind(_ value: Int64?, at parameter: Int32) {
+        guard let value else {
+            sqlite3_bind_null(handle, parameter)
+            return
+        }
+        sqlite3_bind_int64(handle, parameter, value)
+    }
+
+    func bind(_ value: Data?, at parameter: Int32) {
+        guard let value else {
+            sqlite3_bind_null(handle, parameter)
+            return
+        }
+        value.withUnsafeBytes { bytes in
+            // A null pointer would bind NULL, so the empty blob is bound as a zero-length blob.
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                sqlite3_bind_zeroblob(handle, parameter, 0)
+                return
+            }
+            _ = sqlite3_bind_blob(
+                handle,
+                parameter,
+                base,
+                Int32(bytes.count),
+                unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            )
+        }
+    }
+
+    func bind(_ value: SQLValue, at parameter: Int32) {
+        switch value {
+        case .null: sqlite3_bind_null(handle, parameter)
+        case .integer(let number): sqlite3_bind_int64(handle, parameter, number)
+        case .real(let number): sqlite3_bind_double(handle, parameter, number)
+        case .text(let text): bind(text, at: parameter)
+        case .blob(let data): bind(data, at: parameter)
+        }
+    }
+
+    /// Runs the statement to completion; returns the rows it changed.
+    @discardableResult
+    func execute() throws -> Int {
+        defer { sqlite3_reset(handle) }
+        try check(sqlite3_step(handle), expecting: SQLITE_DONE)
+        return Int(sqlite3_changes(db.sqliteConnection))
+    }
+
+    func fetchFirst() throws -> SQLRow? {
+        defer { sqlite3_reset(handle) }
+        let result = sqlite3_step(handle)
+        if result == SQLITE_DONE {
+            return nil
+        }
+        try check(result, expecting: SQLITE_ROW)
+        let count = sqlite3_column_count(handle)
+        var columns: [String] = []
+        var values: [SQLValue] = []
+        columns.reserveCapacity(Int(count))
+        values.reserveCapacity(Int(count))
+        for column in 0..<count {
+            columns.append(sqlite3_column_name(handle, column).map { String(cString: $0) } ?? "")
+            values.append(value(column))
+        }
+        return SQLRow(columns: columns, values: values)
+    }
+
+    private func value(_ column: Int32) -> SQLValue {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_NULL:
+            return .null
+        case SQLITE_INTEGER:
+            return .integer(sqlite3_column_int64(handle, column))
+        case SQLITE_FLOAT:
+            return .real(sqlite3_column_double(handle, column))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard let bytes = sqlite3_column_blob(handle, column), count > 0 else {
+                return .blob(Data())
+            }
+            return .blob(Data(bytes: bytes, count: count))
+        default:
+            guard let bytes = sqlite3_column_text(handle, column) else {
+                return .text("")
+            }
+            let count = Int(sqlite3_column_bytes(handle, column))
+            return .text(String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self))
+        }
+    }
+
+    private func check(_ result: Int32, expecting expected: Int32) throws {
+        guard result == expected else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: sqlite3_extended_errcode(db.sqliteConnection)),
+                message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                sql: statement.sql
+            )
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import CampaignCore
+
+/// The store's SQL layer behaves the same on both engines: values, NULLs, prepared statements, cursors,
+/// identity keys and error kinds (run on PostgreSQL when `CAMPAIGNCTL_TEST_PG` is set).
+@Suite("SQL connection")
+struct SQLConnectionTests {
+    let folder: TemporaryDirectory
+    let store: CampaignStore
+
+    init() throws {
+        folder = try TemporaryDirectory()
+        store = try TestEngine.openStore(folder, context: .test())
+        try store.write { db in
+            try db.execute(sql: "CREATE TABLE t (id TEXT PRIMARY KEY, name TEXT, hash \(blob), n \(integer))")
+        }
+    }
+
+    private var blob: String { TestEngine.isPostgres ? "BYTEA" : "BLOB" }
+    private var integer: String { TestEngine.isPostgres ? "BIGINT" : "INTEGER" }
+
+    @Test("empty texts and blobs stay empty, not NULL; nil binds NULL; a query reads them back")
+    func roundTrip() throws {
+        try store.write { db in
+            let insert = try db.prepare(sql: "INSERT INTO t (id, name, hash, n) VALUES (?, ?, ?, ?)")
+            let rows: [(String, String?, Data?, Int64?)] = [
+                ("a", "", Data(), 0), ("b", nil, nil, nil), ("c", "Linge lavé 🛏 'quoted' ?", Data([0, 1, 2]), -7),
+                ("d", "big", Data([255]), Int64.max),
+            ]
+            for (id, name, hash, n) in rows {
+                insert.bind(id, at: 1)
+                insert.bind(name, at: 2)
+                insert.bind(hash, at: 3)
+                insert.bind(n, at: 4)
+                #expect(try insert.execute() == 1)
+            }
+            let nulls = try db.fetchAll(
+                Int64.self,
+                sql: "SELECT (CASE WHEN name IS NULL THEN 1 ELSE 0 END) + (CASE WHEN hash IS NULL THEN 2 ELSE 0 END) "
+                    + "FROM t ORDER BY id"
+            )
+            #expect(nulls == [0, 3, 0, 0])
+            let select = try db.prepare(sql: "SELECT name, hash, n FROM t WHERE id = ?")
+            select.bind("c", at: 1)
+            let row = try #require(try select.fetchFirst())
+            #expect(row[0] as String == "Linge lavé 🛏 'quoted' ?")
+            #expect(row[1] as Data == Data([0, 1, 2]))
+            #expect(row[2] as Int64 == -7)
+            #expect(row["n"] as Int64 == -7)
+            select.bind("nope", at: 1)
+            #expect(try select.fetchFirst() == nil)
+            #expect(try db.fetchOne(Int64.self, sql: "SELECT n FROM t WHERE id = ?", arguments: ["d"]) == .max)
+            #expect(try db.fetchOne(String.self, sql: "SELECT name FROM t WHERE id = ?", arguments: ["b"]) == nil)
+            #expect(
+                try db.fetchOne(String.self, sql: "SELECT '?' || name FROM t WHERE id = ?", arguments: ["a"]) == "?"
+            )
+        }
+    }
+
+    @Test("sums, counts and EXISTS read as integers on both engines")
+    func aggregates() throws {
+        try store.write { db in
+            for (id, n) in [("a", Int64(4_000_000_000_000)), ("b", 5), ("c", -1)] {
+                try db.execute(sql: "INSERT INTO t (id, n) VALUES (?, ?)", arguments: [id, n])
+            }
+            let row = try #require(
+                try db.fetchOne(sql: "SELECT SUM(n), COUNT(*), EXISTS (SELECT 1 FROM t WHERE id = 'b') FROM t")
+            )
+            #expect(row[0] as Int64 == 4_000_000_000_004)
+            #expect(row[1] as Int == 3)
+            #expect(row[2] as Bool == true)
+            #expect(try db.execute(sql: "UPDATE t SET n = n + 1 WHERE n > ?", arguments: [0]) == 2)
+        }
+    }
+
+    @Test("a cursor streams every row, in order, past its page size")
+    func cursor() throws {
+        try store.write { db in
+            let insert = try db.prepare(sql: "INSERT INTO t (id, n) VALUES (?, ?)")
+            for index in 0..<4_500 {
+                try insert.execute(arguments: [String(format: "%05d", index), Int64(index)])
+            }
+            var seen: [Int64] = []
+            try db.forEachRow(sql: "SELECT n FROM t WHERE n >= ? ORDER BY id", arguments: [10]) { row in
+                seen.append(row[0])
+            }
+            #expect(seen == Array(10..<4_500).map(Int64.init))
+        }
+    }
+
+    @Test("inserts return their identity key, one after the other")
+    func identity() throws {
+        let ids = try store.write { db in
+            try (0..<3).map { index in
+                try db.insertReturningID(
+                    sql: "INSERT INTO catalog (name, created_at) VALUES (?, ?)",
+                    arguments: ["c\(index)", "2026-11-26"]
+                )
+            }
+        }
+        #expect(ids.count == 3)
+        #expect(ids[1] == ids[0] + 1 && ids[2] == ids[1] + 1)
+    }
+
+    @Test("a constraint violation is a constraint error, and the transaction left nothing behind")
+    func errorsAreMapped() throws {
+        try store.tamper("INSERT INTO t (id) VALUES ('x')")
+        let error = #expect(throws: StoreError.self) {
+            try store.write { db in
+                try db.execute(sql: "INSERT INTO t (id) VALUES ('y')")
+                try db.execute(sql: "INSERT INTO t (id) VALUES ('x')")
+            }
+        }
+        #expect(error?.kind == .constraint)
+        #expect(try store.scalar("SELECT COUNT(*) FROM t") == 1)
+        // The failure left the engine usable: the same statement runs again with new values.
+        let changed = try store.write { db in
+            try db.prepare(sql: "INSERT INTO t (id) VALUES (?)").execute(arguments: ["z"])
+        }
+        #expect(changed == 1)
+    }
+
+    @Test("a transaction that asks to roll back leaves nothing")
+    func rollback() throws {
+        let value: Int = try store.writeOrRollback { db in
+            try db.execute(sql: "INSERT INTO t (id) VALUES ('r')")
+            return (7, commit: false)
+        }
+        #expect(value == 7)
+        #expect(try store.scalar("SELECT COUNT(*) FROM t") == 0)
+    }
+}
