@@ -126,11 +126,7 @@ import Testing
         let cli = try submitted()
         try cli.run(["audit", "verify"] + cli.person("bob"))
         // Cut the log behind everyone's back.
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [cli.folder.path("workspace.sqlite"), "DELETE FROM audit_event WHERE seq > 5"]
-        try sqlite.run()
-        sqlite.waitUntilExit()
+        try cli.tamper("DELETE FROM audit_event WHERE seq > 5")
         let result = try cli.run(["campaign", "approve", "coussin-terracotta", "--yes"] + cli.person("bob"))
         #expect(result.status == 77)
         #expect(result.stderr.contains("it was truncated; refusing to sign anything"))

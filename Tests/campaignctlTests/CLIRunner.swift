@@ -17,6 +17,36 @@ final class CLIRunner: @unchecked Sendable {
     init() throws {
         folder = try TemporaryDirectory()
         environment = ["CAMPAIGNCTL_DATABASE": folder.path("workspace.sqlite"), "PATH": "/usr/bin:/bin"]
+        if let server = Self.postgresURL {
+            // Team mode: the same commands on a schema of their own on the test server.
+            schema = "cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            environment["CAMPAIGNCTL_DATABASE"] = server + (server.contains("?") ? "&" : "?") + "schema=" + schema
+        }
+    }
+
+    /// The PostgreSQL server the CLI tests also run on (`CAMPAIGNCTL_TEST_PG`), or nil for SQLite.
+    static let postgresURL: String? = {
+        let value = ProcessInfo.processInfo.environment["CAMPAIGNCTL_TEST_PG"] ?? ""
+        return value.isEmpty ? nil : value
+    }()
+
+    /// The run's schema on the test server.
+    private(set) var schema = ""
+
+    /// Direct SQL on the workspace database behind campaignctl's back (sqlite3 or psql), as an attacker would.
+    func tamper(_ sql: String) throws {
+        let process = Process()
+        if let server = Self.postgresURL {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+            process.arguments = ["--quiet", "--no-psqlrc", "-v", "ON_ERROR_STOP=1", "-c", sql, server]
+            process.environment = ["PGOPTIONS": "--search_path=\(schema)", "PATH": "/usr/bin:/bin"]
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            process.arguments = [folder.path("workspace.sqlite"), sql]
+        }
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "tampering failed: \(sql)")
     }
 
     /// Runs `campaignctl arguments…` with the folder as working directory.

@@ -46,6 +46,11 @@ public struct CampaignStore: Sendable {
         }
     }
 
+    /// Whether `location` names a database server (`postgres://…`) rather than a SQLite file.
+    public static func isServerLocation(_ location: String) -> Bool {
+        PostgresEngine.isURL(location)
+    }
+
     /// Opens the workspace database `location` names: a `postgres://` URL (team mode; password from the URL
     /// or `PGPASSWORD`, `sslmode` and `schema` as query parameters) or the path of a SQLite file.
     public static func open(
@@ -115,6 +120,7 @@ public struct CampaignStore: Sendable {
     }
 
     /// Runs `body` in one write transaction; writers are serialized, as SQLite's single writer is.
+    @discardableResult
     func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         switch engine {
         case .sqlite(let writer):

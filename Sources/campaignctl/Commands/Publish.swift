@@ -2,18 +2,21 @@ import ArgumentParser
 import CampaignCore
 import Foundation
 
-/// Where outbox bundles go: `--outbox`, `CAMPAIGNCTL_OUTBOX`, else `outbox/` next to the database.
+/// Where outbox bundles go: `--outbox`, `CAMPAIGNCTL_OUTBOX`, else `outbox/` next to a SQLite database
+/// (in the current folder for a PostgreSQL one).
 struct OutboxOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The outbox folder (env CAMPAIGNCTL_OUTBOX).", valueName: "dir"))
     var outbox: String?
 
     func outbox(for global: GlobalOptions) -> Outbox {
         let environment = ProcessInfo.processInfo.environment
-        let directory =
-            outbox ?? environment["CAMPAIGNCTL_OUTBOX"]
-            ?? (((global.databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
-                "outbox"
-            ))
+        let database = global.databasePath
+        // A server database has no folder of its own: its outbox is in the current one.
+        let beside =
+            CampaignStore.isServerLocation(database)
+            ? "outbox"
+            : ((database as NSString).deletingLastPathComponent as NSString).appendingPathComponent("outbox")
+        let directory = outbox ?? environment["CAMPAIGNCTL_OUTBOX"] ?? beside
         return Outbox(directory: directory.isEmpty ? "outbox" : directory)
     }
 }

@@ -8,8 +8,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The workspace database (env CAMPAIGNCTL_DATABASE).",
-            valueName: "path"
+            "The workspace database: a SQLite file, or postgres://user@host:port/db for a team's server "
+                + "(password from PGPASSWORD; ?sslmode=, ?schema=) (env CAMPAIGNCTL_DATABASE).",
+            valueName: "path-or-url"
         )
     )
     var database: String?
@@ -17,7 +18,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Log what happens, on stderr.")
     var verbose = false
 
-    /// The database path: the option, else the environment, else `campaignctl.sqlite` here.
+    /// The database path or URL: the option, else the environment, else `campaignctl.sqlite` here.
     var databasePath: String {
         database ?? ProcessInfo.processInfo.environment["CAMPAIGNCTL_DATABASE"] ?? "campaignctl.sqlite"
     }
