@@ -14,7 +14,7 @@ struct CampaignCtl: AsyncParsableCommand {
         subcommands: [
             Init.self, Import.self, Catalog.self, Campaign.self, PauseCommand.self, PublishGroup.self, User.self,
             Key.self,
-            Policy.self, Audit.self, Config.self, Notifications.self, Report.self,
+            Policy.self, Audit.self, Config.self, Notifications.self, Report.self, Migrate.self,
         ]
     )
 

@@ -143,7 +143,7 @@ extension CampaignStore {
             var sql = "SELECT event FROM audit_event ORDER BY seq"
             if let limit {
                 sql =
-                    "SELECT event FROM (SELECT seq, event FROM audit_event ORDER BY seq DESC LIMIT \(max(0, limit))) ORDER BY seq"
+                    "SELECT event FROM (SELECT seq, event FROM audit_event ORDER BY seq DESC LIMIT \(max(0, limit))) AS recent ORDER BY seq"
             }
             return try db.fetchAll(String.self, sql: sql).map { text in
                 guard let event = try? JSONDecoder().decode(AuditEvent.self, from: Data(text.utf8)) else {

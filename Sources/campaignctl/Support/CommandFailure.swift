@@ -77,6 +77,13 @@ enum CommandFailure {
             }
         case let error as ApprovalError:
             (message, code) = ("error: \(error)", ExitCode(77))
+        case let error as WorkspaceCopyError:
+            switch error {
+            case .verificationFailed:
+                (message, code) = ("error: \(error)", ExitCode(77))
+            case .sameDatabase, .targetNotEmpty:
+                (message, code) = ("error: \(error)", ExitCode(64))
+            }
         case let error as PublishError:
             switch error {
             case .inProgressElsewhere:
