@@ -23,7 +23,11 @@ final class PerformanceUpsert {
     private(set) var changed = 0
     private(set) var unchanged = 0
 
+    /// Whether rows for a key already queued replace it (PostgreSQL) rather than follow it (SQLite).
+    private let mergesRepeatedKeys: Bool
+
     init(db: any SQLConnection) throws {
+        mergesRepeatedKeys = db.kind == .postgres
         many = try db.prepare(sql: Self.sql(rows: Self.rowsPerStatement))
         one = try db.prepare(sql: Self.sql(rows: 1))
         pending.reserveCapacity(Self.rowsPerStatement)
@@ -48,6 +52,15 @@ final class PerformanceUpsert {
 
     /// Queues a row; full statements are written at once.
     func append(_ row: Values) throws {
+        if mergesRepeatedKeys,
+            let index = pending.firstIndex(where: {
+                $0.day == row.day && $0.entity == row.entity && $0.hour == row.hour && $0.placement == row.placement
+            })
+        {
+            // PostgreSQL refuses an upsert that names one key twice; SQLite keeps the last, and so does this.
+            pending[index] = row
+            return
+        }
         pending.append(row)
         if pending.count == Self.rowsPerStatement {
             try write(pending[...], with: many)

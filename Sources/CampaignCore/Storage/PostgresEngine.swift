@@ -111,6 +111,9 @@ final class PostgresEngine: Sendable {
             }
             do {
                 let (value, commit) = try body(connection)
+                if !commit {
+                    connection.discardPendingInserts()
+                }
                 let ended = try connection.query(commit ? "COMMIT" : "ROLLBACK", []).metadata.command
                 if commit, ended != "COMMIT" {
                     // PostgreSQL ends a transaction that saw an error with ROLLBACK, even when asked to commit.
@@ -119,6 +122,7 @@ final class PostgresEngine: Sendable {
                 return value
             } catch {
                 // A broken connection fails the rollback too; `withConnection` then drops it.
+                connection.discardPendingInserts()
                 try? connection.run("ROLLBACK")
                 throw error
             }
@@ -365,10 +369,54 @@ final class PostgresSQLConnection: SQLConnection {
     }
 
     func prepare(sql: String) throws -> any SQLStatement {
-        PostgresSQLStatement(sql: Self.numbered(sql), connection: self)
+        PostgresSQLStatement(sql: sql, connection: self)
+    }
+
+    // MARK: Batched inserts
+
+    /// Statements holding inserts not yet sent, in the order they were first queued.
+    private var pendingInserts: [PostgresSQLStatement] = []
+
+    func queue(_ statement: PostgresSQLStatement) {
+        if !pendingInserts.contains(where: { $0 === statement }) {
+            pendingInserts.append(statement)
+        }
+    }
+
+    /// Sends every queued insert; any other statement on this connection runs after them, so it sees them.
+    func flushPendingInserts() throws {
+        while !pendingInserts.isEmpty {
+            let statement = pendingInserts.removeFirst()
+            try statement.flush()
+        }
+    }
+
+    /// Sends the statements queued before `statement` (a full batch is about to be sent out of turn).
+    func flushPendingInsertsBefore(_ statement: PostgresSQLStatement) throws {
+        guard let index = pendingInserts.firstIndex(where: { $0 === statement }) else {
+            return
+        }
+        let earlier = pendingInserts[..<index]
+        pendingInserts.removeSubrange(...index)
+        for other in earlier {
+            try other.flush()
+        }
+    }
+
+    func discardPendingInserts() {
+        for statement in pendingInserts {
+            statement.discard()
+        }
+        pendingInserts.removeAll()
     }
 
     func query(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
+        try flushPendingInserts()
+        return try send(sql, values)
+    }
+
+    /// Runs one statement now, without sending queued inserts first.
+    func send(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
         var bindings = PostgresBindings(capacity: values.count)
         for value in values {
             switch value {
@@ -492,14 +540,43 @@ final class PostgresSQLConnection: SQLConnection {
 }
 
 /// A statement bound by position and sent with its values each time it runs.
+///
+/// A plain one-row `INSERT … VALUES (…)` (catalog import, sales) is not sent row by row: its rows are queued
+/// and sent as one multi-row INSERT of up to ``batchRows`` rows, before any other statement on the connection
+/// and before COMMIT, so that what the transaction reads and commits is exactly what SQLite would see.
+/// A queued row reports one changed row; a failure surfaces when the batch is sent, and fails the transaction.
 final class PostgresSQLStatement: SQLStatement {
+    static let batchRows = 500
+
     private let sql: String
+    private let numbered: String
     private let connection: PostgresSQLConnection
     private var values: [SQLValue] = []
+    /// For a batchable insert: the text before `VALUES` and the row tuple, with `?` placeholders.
+    private let batch: (head: String, tuple: String)?
+    private var queued: [SQLValue] = []
+    private var queuedRows = 0
 
     init(sql: String, connection: PostgresSQLConnection) {
         self.sql = sql
+        self.numbered = PostgresSQLConnection.numbered(sql)
         self.connection = connection
+        batch = Self.batchShape(sql)
+    }
+
+    /// `(head, tuple)` when `sql` is `INSERT INTO … VALUES (…)` with one row and nothing after it.
+    static func batchShape(_ sql: String) -> (head: String, tuple: String)? {
+        let text = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = text.components(separatedBy: "VALUES")
+        guard text.hasPrefix("INSERT INTO"), parts.count == 2 else {
+            return nil
+        }
+        let tuple = parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
+        guard tuple.hasPrefix("("), tuple.hasSuffix(")"), !tuple.contains("ON CONFLICT"), !tuple.contains("RETURNING")
+        else {
+            return nil
+        }
+        return (parts[0], tuple)
     }
 
     func bind(_ value: SQLValue, at parameter: Int32) {
@@ -516,10 +593,40 @@ final class PostgresSQLStatement: SQLStatement {
 
     @discardableResult
     func execute() throws -> Int {
-        try connection.query(sql, values).metadata.rows ?? 0
+        guard batch != nil else {
+            return try connection.query(numbered, values).metadata.rows ?? 0
+        }
+        queued += values
+        queuedRows += 1
+        if queuedRows >= Self.batchRows {
+            try flush()
+        } else {
+            connection.queue(self)
+        }
+        return 1
     }
 
     func fetchFirst() throws -> SQLRow? {
-        try connection.query(sql, values).rows.first.map(PostgresSQLConnection.row)
+        try connection.query(numbered, values).rows.first.map(PostgresSQLConnection.row)
+    }
+
+    /// Sends the queued rows as one statement.
+    func flush() throws {
+        guard let batch, queuedRows > 0 else {
+            return
+        }
+        let rows = queuedRows
+        let arguments = queued
+        queued.removeAll(keepingCapacity: true)
+        queuedRows = 0
+        let text = batch.head + "VALUES " + Array(repeating: batch.tuple, count: rows).joined(separator: ", ")
+        // Statements queued before this one go first, as they were executed first.
+        try connection.flushPendingInsertsBefore(self)
+        _ = try connection.send(PostgresSQLConnection.numbered(text), arguments)
+    }
+
+    func discard() {
+        queued.removeAll()
+        queuedRows = 0
     }
 }
