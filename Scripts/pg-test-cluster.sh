@@ -28,9 +28,11 @@ start)
         exit 1
     }
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    # fsync off: the cluster lives for one test run. Sockets stay in the cluster's folder.
+    # fsync off: the cluster lives for one test run (PG_TEST_OPTIONS, e.g. "-c fsync=on", come last and win).
+    # Sockets stay in the cluster's folder.
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400" start >&2
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400 ${PG_TEST_OPTIONS:-}" \
+        start >&2
     echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
     ;;
 stop)

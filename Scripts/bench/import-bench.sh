@@ -11,6 +11,8 @@
 #   BENCH_DIR    work directory for feeds, workspaces and logs (default /work/bench/import)
 #   SIZES        feed sizes in items (default "100000 1000000")
 #   SEED         generator seed (default 42)
+#   PG           "1": also import into PostgreSQL (team mode), on a throwaway cluster under $BENCH_DIR/pg
+#                (Scripts/pg-test-cluster.sh), or on the server PG_URL names; PG_RUNS runs (default 1)
 #
 # For each size N it generates (or reuses) a feed with Scripts/bench/generate_feed.py and its day-2
 # feed (2 % changed), then times, each as the median of 3 runs:
@@ -94,6 +96,15 @@ import_feed() {
     fi
 }
 
+PG=${PG:-0}
+PG_RUNS=${PG_RUNS:-1}
+if [[ $PG == 1 && -z ${PG_URL:-} ]]; then
+    # Durable like a real server (fsync on), unlike the test cluster.
+    PG_URL=$(PG_TEST_OPTIONS="-c fsync=on" "$ROOT/Scripts/pg-test-cluster.sh" start "$BENCH_DIR/pg")
+    trap '"$ROOT/Scripts/pg-test-cluster.sh" stop "$BENCH_DIR/pg"' EXIT
+fi
+pg_sep() { [[ $1 == *\?* ]] && echo "&" || echo "?"; }
+
 rows=() floor_rss=()
 for n in $SIZES; do
     feed=$BENCH_DIR/feed-$n.xml day2=$BENCH_DIR/feed-$n-day2.xml
@@ -125,17 +136,44 @@ for n in $SIZES; do
     rss=$(mib "$(maxof "${rsss[@]}")")
     day2_wall=$(median "${day2_walls[@]}")
 
+    pg_cells=""
+    if [[ $PG == 1 ]]; then
+        log "N=$n: campaignctl import into PostgreSQL ×$PG_RUNS, fresh schemas, each followed by the day-2 re-import"
+        pg_walls=() pg_day2=()
+        for ((r = 1; r <= PG_RUNS; r++)); do
+            ws=$BENCH_DIR/pg-ws-$n-$r
+            rm -rf "$ws" && mkdir -p "$ws"
+            export CAMPAIGNCTL_DATABASE="$PG_URL$(pg_sep "$PG_URL")schema=bench_${n}_${r}_$$"
+            (cd "$ws" && "$CAMPAIGNCTL" init --brand Bench --domain bench.example >init.log 2>&1)
+            import_feed "$ws" "$feed" "$ws/import.log"
+            pg_walls+=("$WALL") rsss+=("$RSS")
+            import_feed "$ws" "$day2" "$ws/import-day2.log"
+            pg_day2+=("$WALL")
+            unset CAMPAIGNCTL_DATABASE
+        done
+        pg_wall=$(median "${pg_walls[@]}")
+        pg_cells=" $pg_wall | $(div "$pg_wall" "$wall" %.1f) | $(median "${pg_day2[@]}") |"
+    fi
+
     mb=$(awk -v b="$(stat -c %s "$feed")" 'BEGIN { printf "%.1f", b / 1e6 }')
-    rows+=("| $n | $mb | $floor | $wall | $(div "$wall" "$floor" %.1f) | $(div "$n" "$wall" %.0f) | $rss | $day2_wall |")
+    rows+=("| $n | $mb | $floor | $wall | $(div "$wall" "$floor" %.1f) | $(div "$n" "$wall" %.0f) | $rss | $day2_wall |$pg_cells")
 done
 
 {
-    echo "| items | feed MB | xmllint --stream s | import s | ratio | items/s | peak RSS MiB | day-2 re-import s |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+    if [[ $PG == 1 ]]; then
+        echo "| items | feed MB | xmllint --stream s | import s | ratio | items/s | peak RSS MiB | day-2 re-import s |" \
+            "PostgreSQL import s | PG / SQLite | PG day-2 s |"
+        echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    else
+        echo "| items | feed MB | xmllint --stream s | import s | ratio | items/s | peak RSS MiB | day-2 re-import s |"
+        echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+    fi
     printf '%s\n' "${rows[@]}"
     echo
     echo "Median of $RUNS runs (first imports in fresh workspaces, then the day-2 feed in each); ratio = import /" \
         "xmllint; peak RSS = max over all imports. xmllint --stream peak RSS MiB (max of runs): ${floor_rss[*]}."
+    [[ $PG == 1 ]] && echo "PostgreSQL: median of $PG_RUNS run(s) into fresh schemas of $(psql --version 2>/dev/null |
+        awk '{ print $NF }') on loopback (default durability: fsync and synchronous_commit on), same feeds, same binary."
     echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//');" \
         "$(date -u '+%Y-%m-%d %H:%M UTC'); $( (swift --version 2>&1 || echo 'swift n/a') | awk 'NR == 1')."
 } | tee "$BENCH_DIR/results.md"

@@ -300,6 +300,7 @@ extension CampaignStore {
                 pipeline.start()
                 do {
                     while let batch = try pipeline.next() {
+                        try session.prefetch(batch.items)
                         for item in batch.items {
                             try session.ingest(item)
                         }

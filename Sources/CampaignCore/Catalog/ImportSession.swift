@@ -18,6 +18,8 @@ struct ImportSession {
     /// Whether the catalog had no product rows at all (first import: skip lookups).
     private let catalogWasEmpty: Bool
     private var seen: SeenSet
+    /// A batch's stored rows by key, from ``prefetch(_:)`` (PostgreSQL); `.some(nil)`: known not stored.
+    private var prefetched: [String: ExistingRow?] = [:]
     private var savedPrevious = false
 
     private let lookup: any SQLStatement
@@ -131,6 +133,8 @@ struct ImportSession {
             report.rejected += 1
             return
         }
+        // Whatever this item writes, a later copy of its key reads the row again.
+        defer { prefetched.removeValue(forKey: key) }
         if let first = seen.lookup(seenKey) {
             try handleDuplicate(id: id, key: key, seenKey: seenKey, line: item.line, first: first)
             return
@@ -341,16 +345,48 @@ struct ImportSession {
     }
 
     private func fetchExisting(_ key: String) throws -> ExistingRow? {
+        if let known = prefetched[key] {
+            return known
+        }
         lookup.bind(catalogID, at: 1)
         lookup.bind(key, at: 2)
-        return try lookup.fetchFirst().map { row in
-            ExistingRow(
-                rowID: row[0],
-                isActive: row[1] == "active",
-                hash: row[2],
-                rejectedImportID: row[3],
-                changedImportID: row[4]
-            )
+        return try lookup.fetchFirst().map { Self.existing($0, from: 0) }
+    }
+
+    private static func existing(_ row: SQLRow, from first: Int) -> ExistingRow {
+        ExistingRow(
+            rowID: row[first],
+            isActive: row[first + 1] == "active",
+            hash: row[first + 2],
+            rejectedImportID: row[first + 3],
+            changedImportID: row[first + 4]
+        )
+    }
+
+    /// The stored rows of a batch's keys, looked up in one query on PostgreSQL, where a round trip per item
+    /// would dominate a re-import (SQLite's lookups are in-process and stay one by one).
+    mutating func prefetch(_ items: [PreparedItem]) throws {
+        prefetched.removeAll(keepingCapacity: true)
+        guard db.kind == .postgres, !catalogWasEmpty else {
+            return
+        }
+        let keys = Array(Set(items.compactMap(\.key)))
+        guard !keys.isEmpty else {
+            return
+        }
+        for key in keys {
+            prefetched[key] = .some(nil)
+        }
+        let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
+        let rows = try db.fetchAll(
+            sql: """
+                SELECT key, id, status, content_hash, rejected_import_id, changed_import_id
+                FROM product WHERE catalog_id = ? AND key IN (\(marks))
+                """,
+            arguments: SQLArguments([.integer(catalogID)] + keys.map { .text($0) })
+        )
+        for row in rows {
+            prefetched[row[0]] = .some(Self.existing(row, from: 1))
         }
     }
 
