@@ -408,15 +408,46 @@ final class PostgresSQLConnection: SQLConnection {
             statement.discard()
         }
         pendingInserts.removeAll()
+        // The transaction is being abandoned: what is in flight only has to finish, whatever its outcome.
+        while !inFlight.isEmpty {
+            _ = try? inFlight.removeFirst().wait()
+        }
     }
 
     func query(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
         try flushPendingInserts()
+        try waitForInFlight(atMost: 0)
         return try send(sql, values)
     }
 
-    /// Runs one statement now, without sending queued inserts first.
-    func send(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
+    // MARK: Pipelining
+
+    /// Batches sent and not yet acknowledged; the server works on them while this process reads the feed.
+    private var inFlight: [EventLoopFuture<PostgresQueryResult>] = []
+
+    /// Sends a batch without waiting for it (at most two at once, so memory stays bounded). Its error, if any,
+    /// is thrown by the next statement on this connection, before that statement runs.
+    func sendInBackground(_ sql: String, _ values: [SQLValue]) throws {
+        try waitForInFlight(atMost: 1)
+        inFlight.append(connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
+    }
+
+    private func waitForInFlight(atMost count: Int) throws {
+        while inFlight.count > count {
+            do {
+                _ = try inFlight.removeFirst().wait()
+            } catch {
+                inFlight.removeAll()
+                let wrapped = Self.storeError(error)
+                if wrapped.kind == .cannotOpen {
+                    broken = true
+                }
+                throw wrapped
+            }
+        }
+    }
+
+    static func bindings(_ values: [SQLValue]) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: values.count)
         for value in values {
             switch value {
@@ -427,8 +458,14 @@ final class PostgresSQLConnection: SQLConnection {
             case .blob(let data): bindings.append(ByteBuffer(bytes: data))
             }
         }
+        return bindings
+    }
+
+    /// Runs one statement now, without sending queued inserts first.
+    func send(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger)
+                .wait()
         } catch {
             let wrapped = Self.storeError(error)
             if wrapped.kind == .cannotOpen {
@@ -544,7 +581,8 @@ final class PostgresSQLConnection: SQLConnection {
 /// A plain one-row `INSERT … VALUES (…)` (catalog import, sales) is not sent row by row: its rows are queued
 /// and sent as one multi-row INSERT of up to ``batchRows`` rows, before any other statement on the connection
 /// and before COMMIT, so that what the transaction reads and commits is exactly what SQLite would see.
-/// A queued row reports one changed row; a failure surfaces when the batch is sent, and fails the transaction.
+/// Batches are pipelined: the server inserts one while this process prepares the next. A queued row reports
+/// one changed row; a failing row fails the transaction, at the next statement or at COMMIT.
 final class PostgresSQLStatement: SQLStatement {
     static let batchRows = 500
 
@@ -622,7 +660,7 @@ final class PostgresSQLStatement: SQLStatement {
         let text = batch.head + "VALUES " + Array(repeating: batch.tuple, count: rows).joined(separator: ", ")
         // Statements queued before this one go first, as they were executed first.
         try connection.flushPendingInsertsBefore(self)
-        _ = try connection.send(PostgresSQLConnection.numbered(text), arguments)
+        try connection.sendInBackground(PostgresSQLConnection.numbered(text), arguments)
     }
 
     func discard() {

@@ -123,6 +123,29 @@ struct SQLConnectionTests {
         #expect(changed == 1)
     }
 
+    @Test("a failing row among many prepared inserts fails the whole transaction, whenever it is sent")
+    func failingRowInABatch() throws {
+        let error = #expect(throws: StoreError.self) {
+            try store.write { db in
+                let insert = try db.prepare(sql: "INSERT INTO t (id, n) VALUES (?, ?)")
+                for index in 0..<1_200 {
+                    try insert.execute(arguments: [String(index % 1_100), Int64(index)])
+                }
+            }
+        }
+        #expect(error?.kind == .constraint)
+        #expect(try store.scalar("SELECT COUNT(*) FROM t") == 0)
+        // The engine is usable afterwards, and reads what a transaction's earlier inserts wrote.
+        let read = try store.write { db in
+            let insert = try db.prepare(sql: "INSERT INTO t (id, n) VALUES (?, ?)")
+            for index in 0..<1_234 {
+                try insert.execute(arguments: [String(index), Int64(index)])
+            }
+            return try db.fetchOne(Int64.self, sql: "SELECT SUM(n) FROM t")
+        }
+        #expect(read == Int64(1_233 * 1_234 / 2))
+    }
+
     @Test("a transaction that asks to roll back leaves nothing")
     func rollback() throws {
         let value: Int = try store.writeOrRollback { db in
