@@ -11,6 +11,7 @@
 #   BENCH_DIR    work directory for feeds, workspaces and logs (default /work/bench/import)
 #   SIZES        feed sizes in items (default "100000 1000000")
 #   SEED         generator seed (default 42)
+#   RUNS         runs per measurement, of which the median is reported (default 3)
 #   PG           "1": also import into PostgreSQL (team mode), on a throwaway cluster under $BENCH_DIR/pg
 #                (Scripts/pg-test-cluster.sh), or on the server PG_URL names; PG_RUNS runs (default 1)
 #
@@ -28,7 +29,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/work/bench/import}
 SIZES=${SIZES:-"100000 1000000"}
 SEED=${SEED:-42}
-RUNS=3
+RUNS=${RUNS:-3}
 GENERATOR=$ROOT/Scripts/bench/generate_feed.py
 unset CAMPAIGNCTL_DATABASE CAMPAIGNCTL_OUTBOX  # each workspace is ./campaignctl.sqlite in its directory
 

@@ -102,14 +102,15 @@ final class PostgresEngine: Sendable {
         _ body: (PostgresSQLConnection) throws -> (T, commit: Bool)
     ) throws -> T {
         try withConnection { connection in
-            if writing {
-                try connection.run("BEGIN ISOLATION LEVEL READ COMMITTED")
-                try connection.run("SET LOCAL lock_timeout = '\(Self.lockTimeout)'")
-                try connection.run("SELECT pg_advisory_xact_lock(\(Self.lockClass), hashtext(current_schema()))")
-            } else {
-                try connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            }
+            try connection.run(
+                writing ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+            )
             do {
+                if writing {
+                    // Waiting longer than the timeout (another writer's long import) is a busy error (exit 75).
+                    try connection.run("SET LOCAL lock_timeout = '\(Self.lockTimeout)'")
+                    try connection.run("SELECT pg_advisory_xact_lock(\(Self.lockClass), hashtext(current_schema()))")
+                }
                 let (value, commit) = try body(connection)
                 if !commit {
                     connection.discardPendingInserts()
@@ -123,7 +124,12 @@ final class PostgresEngine: Sendable {
             } catch {
                 // A broken connection fails the rollback too; `withConnection` then drops it.
                 connection.discardPendingInserts()
-                try? connection.run("ROLLBACK")
+                do {
+                    try connection.run("ROLLBACK")
+                } catch {
+                    // Still inside a transaction, or gone: never hand this connection out again.
+                    connection.markBroken()
+                }
                 throw error
             }
         }
@@ -232,8 +238,12 @@ final class PostgresEngine: Sendable {
             throw wrapped
         }
         if setSchema, let schema = endpoint.schema {
-            let session = PostgresSQLConnection(connection, logger: logger)
-            try session.run("SET search_path TO \(Self.quoted(schema))")
+            do {
+                try PostgresSQLConnection(connection, logger: logger).run("SET search_path TO \(Self.quoted(schema))")
+            } catch {
+                Self.close(connection)
+                throw error
+            }
         }
         return connection
     }
@@ -319,6 +329,10 @@ final class PostgresSQLConnection: SQLConnection {
     private var cursors = 0
     /// Set when the connection failed in a way that leaves it unusable.
     private(set) var broken = false
+
+    func markBroken() {
+        broken = true
+    }
     var kind: SQLBackendKind { .postgres }
 
     init(_ connection: PostgresConnection, logger: Logger) {
@@ -475,7 +489,7 @@ final class PostgresSQLConnection: SQLConnection {
         }
     }
 
-    /// SQLite's placeholders as PostgreSQL's, outside quoted text: `?` in order as `$1, $2 …`, `?N` as `$N`.
+    /// SQLite's placeholders as PostgreSQL's, outside quoted text: `?N` as `$N`, a bare `?` as the next number.
     static func numbered(_ sql: String) -> String {
         var output = ""
         output.reserveCapacity(sql.utf8.count + 16)
@@ -495,11 +509,14 @@ final class PostgresSQLConnection: SQLConnection {
                 output.append(character)
             } else if character == "?" {
                 output.append("$")
-                if let next = pending, next.isASCII, next.isNumber {
-                    continue
+                var digits = ""
+                while let next = pending, next.isASCII, next.isNumber {
+                    digits.append(next)
+                    pending = characters.next()
                 }
-                number += 1
-                output += String(number)
+                // As SQLite: `?N` is parameter N; a bare `?` is one more than the largest so far.
+                number = digits.isEmpty ? number + 1 : max(number, Int(digits) ?? 0)
+                output += digits.isEmpty ? String(number) : digits
             } else {
                 output.append(character)
             }
@@ -555,6 +572,12 @@ final class PostgresSQLConnection: SQLConnection {
         }
         guard let error = error as? PSQLError else {
             return StoreError(kind: .cannotOpen, message: "\(error)")
+        }
+        if error.code == .sslUnsupported {
+            return StoreError(
+                kind: .cannotOpen,
+                message: "the server does not offer TLS, which sslmode requires (sslmode=disable or prefer to connect)"
+            )
         }
         guard let state = error.serverInfo?[.sqlState] else {
             let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
