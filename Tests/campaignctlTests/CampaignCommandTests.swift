@@ -4,8 +4,12 @@ import Testing
 
 extension CLIRunner {
     /// A workspace for the sample brand with its day-1 catalog and the sample campaign specs copied in.
-    static func sampleWorkspace() throws -> CLIRunner {
+    /// `database`: a SQLite file in the run's folder instead of the test engine's database.
+    static func sampleWorkspace(sqliteFile database: String? = nil) throws -> CLIRunner {
         let cli = try CLIRunner()
+        if let database {
+            cli.environment["CAMPAIGNCTL_DATABASE"] = cli.folder.path(database)
+        }
         try cli.run("init", "--brand", "Maison Lumière", "--domain", "maison-lumiere.fr")
         try cli.run("user", "add", "alice", "--role", "author", "--keystore", cli.folder.path("keys/alice"))
         try cli.run("user", "add", "bob", "--role", "approver", "--keystore", cli.folder.path("keys/bob"))

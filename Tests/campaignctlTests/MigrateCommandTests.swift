@@ -6,17 +6,9 @@ import Testing
 /// no `CAMPAIGNCTL_TEST_PG` server is given) and reads the same there.
 @Suite struct MigrateCommandTests {
     @Test func aLaptopWorkspaceMovesToTheTeamServerAndCarriesOn() throws {
-        let cli = try CLIRunner()
+        let cli = try CLIRunner.sampleWorkspace(sqliteFile: "laptop.sqlite")
         let laptop = cli.folder.path("laptop.sqlite")
-        cli.environment["CAMPAIGNCTL_DATABASE"] = laptop
-        try cli.run("init", "--brand", "Maison Lumière", "--domain", "maison-lumiere.fr")
-        try cli.run("user", "add", "alice", "--role", "author", "--keystore", cli.folder.path("keys/alice"))
-        try cli.run("user", "add", "bob", "--role", "approver", "--keystore", cli.folder.path("keys/bob"))
-        try cli.run(["policy", "seal"] + cli.person("alice"))
-        try cli.run(["policy", "seal"] + cli.person("bob"))
-        try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--catalog", "maison-lumiere")
         for id in ["coussin-terracotta", "bougies-hiver"] {
-            _ = try cli.sample("campaigns/\(id).yml", as: "\(id).yml")
             try cli.run(["campaign", "create", "--spec", "\(id).yml"] + cli.person("alice"))
             try cli.run(["campaign", "submit", id] + cli.person("alice"))
         }
