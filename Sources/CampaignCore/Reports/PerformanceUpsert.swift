@@ -13,11 +13,13 @@ final class PerformanceUpsert {
         var metrics: PerformanceMetrics
     }
 
-    static let rowsPerStatement = 64
+    /// Rows per statement: 64 on SQLite (in-process, past that no gain); 500 on PostgreSQL, where each statement is
+    /// a round trip.
+    let rowsPerStatement: Int
     private static let columns = 11
 
     private let many: any SQLStatement
-    private let one: any SQLStatement
+    private let db: any SQLConnection
     private var pending: [Values] = []
     /// New or changed rows, and rows already stored identically, so far.
     private(set) var changed = 0
@@ -25,12 +27,21 @@ final class PerformanceUpsert {
 
     /// Whether rows for a key already queued replace it (PostgreSQL) rather than follow it (SQLite).
     private let mergesRepeatedKeys: Bool
+    private var pendingKeys: [Key: Int] = [:]
+
+    private struct Key: Hashable {
+        var day: String
+        var entity: Int64
+        var hour: Int
+        var placement: String
+    }
 
     init(db: any SQLConnection) throws {
         mergesRepeatedKeys = db.kind == .postgres
-        many = try db.prepare(sql: Self.sql(rows: Self.rowsPerStatement))
-        one = try db.prepare(sql: Self.sql(rows: 1))
-        pending.reserveCapacity(Self.rowsPerStatement)
+        rowsPerStatement = db.kind == .postgres ? 500 : 64
+        many = try db.prepare(sql: Self.sql(rows: rowsPerStatement))
+        self.db = db
+        pending.reserveCapacity(rowsPerStatement)
     }
 
     static func sql(rows: Int) -> String {
@@ -52,28 +63,30 @@ final class PerformanceUpsert {
 
     /// Queues a row; full statements are written at once.
     func append(_ row: Values) throws {
-        if mergesRepeatedKeys,
-            let index = pending.firstIndex(where: {
-                $0.day == row.day && $0.entity == row.entity && $0.hour == row.hour && $0.placement == row.placement
-            })
-        {
+        if mergesRepeatedKeys {
             // PostgreSQL refuses an upsert that names one key twice; SQLite keeps the last, and so does this.
-            pending[index] = row
-            return
+            let key = Key(day: row.day, entity: row.entity, hour: row.hour, placement: row.placement)
+            if let index = pendingKeys[key] {
+                pending[index] = row
+                return
+            }
+            pendingKeys[key] = pending.count
         }
         pending.append(row)
-        if pending.count == Self.rowsPerStatement {
+        if pending.count == rowsPerStatement {
             try write(pending[...], with: many)
             pending.removeAll(keepingCapacity: true)
+            pendingKeys.removeAll(keepingCapacity: true)
         }
     }
 
-    /// Writes what is queued.
+    /// Writes what is queued, as one statement.
     func flush() throws {
-        for index in pending.indices {
-            try write(pending[index...index], with: one)
+        if !pending.isEmpty {
+            try write(pending[...], with: db.prepare(sql: Self.sql(rows: pending.count)))
         }
         pending.removeAll(keepingCapacity: true)
+        pendingKeys.removeAll(keepingCapacity: true)
     }
 
     private func write(_ rows: ArraySlice<Values>, with statement: any SQLStatement) throws {

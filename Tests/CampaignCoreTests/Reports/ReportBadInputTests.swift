@@ -47,6 +47,18 @@ import Testing
         #expect(storedRows == 0)
     }
 
+    @Test func aRowRepeatedInOneFileCountsOnceWithItsLastFigures() throws {
+        // Both engines: SQLite's upsert keeps the last copy; PostgreSQL's would refuse the statement.
+        let text =
+            Self.header
+            + "c1,Coussin [cctl coussin-terracotta r1],2026-12-01,ALL_ON_TWITTER,100,5,4,3,2,1000000\r\n"
+            + "c1,Coussin [cctl coussin-terracotta r1],2026-12-02,ALL_ON_TWITTER,50,5,4,3,2,1000000\r\n"
+            + "c1,Coussin [cctl coussin-terracotta r1],2026-12-01,ALL_ON_TWITTER,120,5,4,3,2,1000000\r\n"
+        _ = try ingest("repeated.csv", text)
+        let rows = try fixture.rows([.day], from: "2026-12-01", to: "2026-12-02")
+        #expect(rows.map(\.metrics.impressions) == [120, 50])
+    }
+
     @Test func quotedFieldsWithCommasQuotesAndNewlinesAreRead() throws {
         let text =
             Self.header
