@@ -69,7 +69,7 @@ extension CampaignCtl.Campaign {
                 }
             }
             if !yes {
-                FileHandle.standardOutput.write(Data("Sign? Type 'yes' to approve: ".utf8))
+                Output.text("Sign? Type 'yes' to approve: ")
                 guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                     throw CommandError.declined
                 }

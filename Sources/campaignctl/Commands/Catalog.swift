@@ -148,7 +148,7 @@ extension CampaignCtl.Catalog {
                 }
                 writer.stream.close()
                 if let data = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data {
-                    FileHandle.standardOutput.write(data + Data("\r\n".utf8))
+                    Output.bytes(data + Data("\r\n".utf8))
                 }
             }
         }

@@ -8,12 +8,34 @@ import Glibc
 enum Output {
     /// A line of results on stdout.
     static func line(_ text: String = "") {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        write(Data((text + "\n").utf8))
     }
 
     /// A line of diagnostics on stderr.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        write(Data((text + "\n").utf8), to: .standardError)
+    }
+
+    /// Text on stdout without a line end (a prompt).
+    static func text(_ text: String) {
+        write(Data(text.utf8))
+    }
+
+    /// Bytes on stdout, as they are.
+    static func bytes(_ data: Data) {
+        write(data)
+    }
+
+    /// Writes to stdout (or stderr). SwiftNIO ignores SIGPIPE, so a reader that went away (`| head`) shows up
+    /// as a failed write: on stdout the command then ends as SIGPIPE would have ended it (status 141), quietly.
+    private static func write(_ data: Data, to handle: FileHandle = .standardOutput) {
+        do {
+            try handle.write(contentsOf: data)
+        } catch {
+            if handle === FileHandle.standardOutput {
+                exit(141)
+            }
+        }
     }
 
     /// Pretty, key-sorted JSON on stdout.
@@ -21,7 +43,7 @@ enum Output {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        write(data + Data("\n".utf8))
     }
 
     /// Whether stderr is a terminal (progress lines are shown only then).
@@ -31,12 +53,12 @@ enum Output {
 
     /// Rewrites the progress line on stderr.
     static func progress(_ text: String) {
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        write(Data(("\r\u{1B}[K" + text).utf8), to: .standardError)
     }
 
     /// Clears the progress line.
     static func endProgress() {
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        write(Data("\r\u{1B}[K".utf8), to: .standardError)
     }
 
     /// `12,345` — thousands separated, locale-independent.
