@@ -173,8 +173,8 @@ done
     echo
     echo "Median of $RUNS runs (first imports in fresh workspaces, then the day-2 feed in each); ratio = import /" \
         "xmllint; peak RSS = max over all imports. xmllint --stream peak RSS MiB (max of runs): ${floor_rss[*]}."
-    [[ $PG == 1 ]] && echo "PostgreSQL: median of $PG_RUNS run(s) into fresh schemas of $(psql --version 2>/dev/null |
-        awk '{ print $NF }') on loopback (default durability: fsync and synchronous_commit on), same feeds, same binary."
+    [[ $PG == 1 ]] && echo "PostgreSQL: median of $PG_RUNS run(s) into fresh schemas of PostgreSQL $(psql --version 2>/dev/null |
+        awk '{ print $3 }') on loopback (default durability: fsync and synchronous_commit on), same feeds, same binary."
     echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//');" \
         "$(date -u '+%Y-%m-%d %H:%M UTC'); $( (swift --version 2>&1 || echo 'swift n/a') | awk 'NR == 1')."
 } | tee "$BENCH_DIR/results.md"
