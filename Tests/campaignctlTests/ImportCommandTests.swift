@@ -16,6 +16,20 @@ import Testing
         #expect(list.stdout.hasPrefix("maison-lumiere: "))
     }
 
+    @Test(.enabled(if: CLIRunner.postgresURL == nil, "PostgreSQL's typed columns refuse the edit itself"))
+    func aPriceEditedToTextInTheDatabaseIsRefusedNotACrash() throws {
+        let cli = try CLIRunner()
+        try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--catalog", "maison-lumiere")
+        try cli.tamper("UPDATE product SET price_micros = 'free' WHERE product_id = 'ML-COU-LIN-45-TER'")
+        let result = try cli.run("catalog", "products", "--catalog", "maison-lumiere")
+        #expect(result.status == 77)
+        #expect(
+            result.stderr
+                == "error: the database holds a value campaignctl did not write: column 'price_micros' holds text, "
+                + "where Int64 was expected (edited by hand?)\n"
+        )
+    }
+
     @Test func reimportPrintsTheDiff() throws {
         let cli = try CLIRunner()
         try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--catalog", "ml")

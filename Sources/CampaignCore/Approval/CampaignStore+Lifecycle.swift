@@ -204,7 +204,7 @@ extension CampaignStore {
         else {
             throw CampaignError.unknownCampaign(id)
         }
-        return (row[0], row[1], row[2], row[3], row[4])
+        return (try row[0], try row[1], try row[2], try row[3], try row[4])
     }
 
     static func status(_ db: any SQLConnection, _ id: String) throws -> String {

@@ -53,7 +53,7 @@ extension CampaignStore {
             throw WorkspaceError.notInitialized
         }
         let versions = try db.fetchAll(sql: "SELECT version, document FROM policy_version ORDER BY version")
-            .map { StoredPolicyVersion(version: $0[0], text: $0[1]) }
+            .map { StoredPolicyVersion(version: try $0[0], text: try $0[1]) }
         let claims = try Self.claims(
             db,
             sql: "SELECT text, signature FROM claim WHERE kind LIKE 'policy.%' ORDER BY id"
@@ -68,7 +68,7 @@ extension CampaignStore {
     }
 
     static func claims(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> [SignedClaim] {
-        try db.fetchAll(sql: sql, arguments: arguments).map { SignedClaim(text: $0[0], signature: $0[1]) }
+        try db.fetchAll(sql: sql, arguments: arguments).map { SignedClaim(text: try $0[0], signature: try $0[1]) }
     }
 
     /// Every policy version with its signers, oldest first.
@@ -81,14 +81,14 @@ extension CampaignStore {
             let parsed = claims.compactMap { claim in (try? claim.claim()).map { (claim, $0) } }
             return try db.fetchAll(sql: "SELECT version, document, state FROM policy_version ORDER BY version").map {
                 row in
-                let text: String = row[1]
+                let text: String = try row[1]
                 let document = try JSONDecoder().decode(PolicyDocument.self, from: Data(text.utf8))
                 let digest = try CanonicalJSON(parsing: text).sha256Hex
                 let mine = parsed.filter { $0.1.policyVersion == document.version && $0.1.policyDigest == digest }
                 return PolicyVersionInfo(
-                    version: row[0],
+                    version: try row[0],
                     digest: digest,
-                    state: row[2],
+                    state: try row[2],
                     document: document,
                     signers: Array(Set(mine.map(\.1.signer))).sorted(),
                     proposer: mine.first { $0.1.kind == .policyPropose }?.1.signer

@@ -89,7 +89,7 @@ extension CampaignStore {
     @discardableResult
     static func appendAudit(_ record: AuditRecord, at time: String, in db: any SQLConnection) throws -> AuditEvent {
         let last = try db.fetchOne(sql: "SELECT seq, leaf_hash FROM audit_event ORDER BY seq DESC LIMIT 1")
-        let seq = (last?[0] as Int? ?? 0) + 1
+        let seq = (try last?[0] as Int? ?? 0) + 1
         let event = AuditEvent(
             seq: seq,
             time: time,
@@ -100,7 +100,7 @@ extension CampaignStore {
             digest: record.digest,
             details: record.details,
             claim: record.claim,
-            previous: last?[1] ?? ""
+            previous: try last?[1] ?? ""
         )
         let bytes = try event.canonicalBytes()
         try db.execute(
@@ -169,9 +169,9 @@ extension CampaignStore {
         var previous = ""
         var problem: (Int, String)?
         for (index, row) in rows.enumerated() {
-            let seq: Int = row[0]
-            let text: String = row[1]
-            let stored: String = row[2]
+            let seq: Int = try row[0]
+            let text: String = try row[1]
+            let stored: String = try row[2]
             let expected = index + 1
             let leaf = MerkleTree.leafHash(Array(text.utf8))
             leaves.append(leaf)

@@ -408,14 +408,14 @@ extension CampaignStore {
                     """
             ).map {
                 CampaignSummary(
-                    id: $0[0],
-                    name: $0[1],
-                    format: $0[2],
-                    catalog: $0[3],
-                    status: $0[4],
-                    revision: $0[5],
-                    digest: $0[6],
-                    createdAt: $0[7]
+                    id: try $0[0],
+                    name: try $0[1],
+                    format: try $0[2],
+                    catalog: try $0[3],
+                    status: try $0[4],
+                    revision: try $0[5],
+                    digest: try $0[6],
+                    createdAt: try $0[7]
                 )
             }
         }
@@ -441,7 +441,7 @@ extension CampaignStore {
             else {
                 throw CampaignError.unknownRevision(campaign: id, revision: revision)
             }
-            return Self.revision(row)
+            return try Self.revision(row)
         }
     }
 
@@ -455,7 +455,7 @@ extension CampaignStore {
             guard !rows.isEmpty else {
                 throw CampaignError.unknownCampaign(id)
             }
-            return rows.map(Self.revision)
+            return try rows.map(Self.revision)
         }
     }
 
@@ -469,7 +469,7 @@ extension CampaignStore {
             else {
                 throw CampaignError.unknownCampaign(id)
             }
-            return Self.revision(row)
+            return try Self.revision(row)
         }
     }
 
@@ -477,17 +477,17 @@ extension CampaignStore {
         SELECT campaign_id, revision, spec_file, spec_yaml, manifest, digest, created_at, author, reason FROM campaign_revision
         """
 
-    private static func revision(_ row: SQLRow) -> CampaignRevision {
+    private static func revision(_ row: SQLRow) throws -> CampaignRevision {
         CampaignRevision(
-            campaignID: row[0],
-            revision: row[1],
-            specFile: row[2],
-            specYAML: row[3],
-            manifestJSON: row[4],
-            digest: row[5],
-            createdAt: row[6],
-            author: row[7],
-            reason: row[8]
+            campaignID: try row[0],
+            revision: try row[1],
+            specFile: try row[2],
+            specYAML: try row[3],
+            manifestJSON: try row[4],
+            digest: try row[5],
+            createdAt: try row[6],
+            author: try row[7],
+            reason: try row[8]
         )
     }
 }

@@ -42,9 +42,9 @@ extension CampaignStore {
                 arguments: [importID]
             )
             return try rows.map { row in
-                let change: String = row[4]
-                var diff = ProductDiff(productID: row[3], change: change, fields: [])
-                if change == "changed", let before: String = row[5] {
+                let change: String = try row[4]
+                var diff = ProductDiff(productID: try row[3], change: change, fields: [])
+                if change == "changed", let before: String = try row[5] {
                     let after = try Self.versionAfter(historyID: row[0], catalogID: row[1], key: row[2], db)
                     diff.fields = Self.fieldChanges(before: before, after: after ?? "{}")
                 }

@@ -75,28 +75,28 @@ public struct StoredProduct: Sendable, Codable, Hashable {
         p.attributes_json, p.content_hash, p.added_import_id, p.changed_import_id, p.rejected_import_id
         """
 
-    init(row: SQLRow) {
-        id = row[0]
-        catalog = row[1]
-        status = row[2]
-        title = row[3]
-        link = row[4]
-        imageLink = row[5]
-        priceMicros = row[6]
-        currency = row[7]
-        salePriceMicros = row[8]
-        availability = row[9]
-        availabilityDate = row[10]
-        brand = row[11]
-        gtin = row[12]
-        itemGroupID = row[13]
-        productType = row[14]
-        customLabels = [row[15], row[16], row[17], row[18], row[19]]
-        attributesJSON = row[20]
-        contentHash = Hex.encode(row[21] as Data)
-        addedImportID = row[22]
-        changedImportID = row[23]
-        rejectedImportID = row[24]
+    init(row: SQLRow) throws {
+        id = try row[0]
+        catalog = try row[1]
+        status = try row[2]
+        title = try row[3]
+        link = try row[4]
+        imageLink = try row[5]
+        priceMicros = try row[6]
+        currency = try row[7]
+        salePriceMicros = try row[8]
+        availability = try row[9]
+        availabilityDate = try row[10]
+        brand = try row[11]
+        gtin = try row[12]
+        itemGroupID = try row[13]
+        productType = try row[14]
+        customLabels = [try row[15], try row[16], try row[17], try row[18], try row[19]]
+        attributesJSON = try row[20]
+        contentHash = Hex.encode(try row[21] as Data)
+        addedImportID = try row[22]
+        changedImportID = try row[23]
+        rejectedImportID = try row[24]
     }
 }
 
@@ -169,13 +169,13 @@ extension CampaignStore {
                     """
             ).map {
                 CatalogSummary(
-                    name: $0[0],
-                    createdAt: $0[1],
-                    activeProducts: $0[2],
-                    removedProducts: $0[3],
-                    imports: $0[4],
-                    lastImportID: $0[5],
-                    lastImportAt: $0[6]
+                    name: try $0[0],
+                    createdAt: try $0[1],
+                    activeProducts: try $0[2],
+                    removedProducts: try $0[3],
+                    imports: try $0[4],
+                    lastImportID: try $0[5],
+                    lastImportAt: try $0[6]
                 )
             }
         }
@@ -215,7 +215,7 @@ extension CampaignStore {
             else {
                 throw CatalogError.unknownProduct(catalog: catalog, id: id)
             }
-            return StoredProduct(row: row)
+            return try StoredProduct(row: row)
         }
     }
 
@@ -270,25 +270,25 @@ extension CampaignStore {
                 arguments: arguments
             ).map {
                 ImportRun(
-                    id: $0[0],
-                    catalog: $0[1],
-                    source: $0[2],
-                    sha256: $0[3],
-                    profile: $0[4],
-                    format: $0[5],
-                    startedAt: $0[6],
-                    finishedAt: $0[7],
-                    outcome: $0[8],
-                    bytes: $0[9],
-                    read: $0[10],
-                    added: $0[11],
-                    changed: $0[12],
-                    removed: $0[13],
-                    unchanged: $0[14],
-                    rejected: $0[15],
-                    errors: $0[16],
-                    warnings: $0[17],
-                    message: $0[18]
+                    id: try $0[0],
+                    catalog: try $0[1],
+                    source: try $0[2],
+                    sha256: try $0[3],
+                    profile: try $0[4],
+                    format: try $0[5],
+                    startedAt: try $0[6],
+                    finishedAt: try $0[7],
+                    outcome: try $0[8],
+                    bytes: try $0[9],
+                    read: try $0[10],
+                    added: try $0[11],
+                    changed: try $0[12],
+                    removed: try $0[13],
+                    unchanged: try $0[14],
+                    rejected: try $0[15],
+                    errors: try $0[16],
+                    warnings: try $0[17],
+                    message: try $0[18]
                 )
             }
         }
@@ -320,12 +320,12 @@ extension CampaignStore {
             ).map {
                 ImportReport.Diagnostic(
                     file: source,
-                    line: $0[0],
-                    severity: $0[1],
-                    code: $0[2],
-                    itemID: $0[3],
-                    attribute: $0[4],
-                    message: $0[5]
+                    line: try $0[0],
+                    severity: try $0[1],
+                    code: try $0[2],
+                    itemID: try $0[3],
+                    attribute: try $0[4],
+                    message: try $0[5]
                 )
             }
         }
@@ -353,15 +353,15 @@ extension CampaignStore {
         return source
     }
 
-    private static func change(from row: SQLRow) -> ProductChange {
+    private static func change(from row: SQLRow) throws -> ProductChange {
         ProductChange(
-            importID: row[0],
-            importedAt: row[1],
-            productID: row[2],
-            change: row[3],
-            beforeHash: (row[4] as Data?).map { Hex.encode($0) },
-            afterHash: (row[5] as Data?).map { Hex.encode($0) },
-            beforeJSON: row[6]
+            importID: try row[0],
+            importedAt: try row[1],
+            productID: try row[2],
+            change: try row[3],
+            beforeHash: (try row[4] as Data?).map { Hex.encode($0) },
+            afterHash: (try row[5] as Data?).map { Hex.encode($0) },
+            beforeJSON: try row[6]
         )
     }
 }

@@ -284,9 +284,9 @@ struct ImportSession {
             sql: "SELECT id, key, product_id, content_hash FROM product WHERE catalog_id = ? AND status = 'active'",
             arguments: [catalogID]
         ) { row in
-            let key: String = row[1]
+            let key: String = try row[1]
             if seen.lookup(SeenSet.Key(key)) == nil {
-                removed.append((row[0], key, row[2], row[3]))
+                removed.append((try row[0], key, try row[2], try row[3]))
             }
         }
         if removed.count * 2 > activeBefore, activeBefore > 0, !allowMassRemoval {
@@ -350,16 +350,16 @@ struct ImportSession {
         }
         lookup.bind(catalogID, at: 1)
         lookup.bind(key, at: 2)
-        return try lookup.fetchFirst().map { Self.existing($0, from: 0) }
+        return try lookup.fetchFirst().map { try Self.existing($0, from: 0) }
     }
 
-    private static func existing(_ row: SQLRow, from first: Int) -> ExistingRow {
+    private static func existing(_ row: SQLRow, from first: Int) throws -> ExistingRow {
         ExistingRow(
-            rowID: row[first],
-            isActive: row[first + 1] == "active",
-            hash: row[first + 2],
-            rejectedImportID: row[first + 3],
-            changedImportID: row[first + 4]
+            rowID: try row[first],
+            isActive: try row[first + 1] == "active",
+            hash: try row[first + 2],
+            rejectedImportID: try row[first + 3],
+            changedImportID: try row[first + 4]
         )
     }
 
@@ -386,7 +386,7 @@ struct ImportSession {
             arguments: SQLArguments([.integer(catalogID)] + keys.map { .text($0) })
         )
         for row in rows {
-            prefetched[row[0]] = .some(Self.existing(row, from: 1))
+            prefetched[try row[0]] = .some(try Self.existing(row, from: 1))
         }
     }
 

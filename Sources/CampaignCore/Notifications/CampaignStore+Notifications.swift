@@ -93,18 +93,18 @@ extension CampaignStore {
                     """
             ).map {
                 QueuedNotification(
-                    id: $0[0],
-                    auditSeq: $0[1],
-                    event: $0[2],
-                    recipient: $0[3],
-                    channelKind: $0[4],
-                    channelTarget: $0[5],
-                    payload: $0[6],
-                    status: $0[7],
-                    attempts: $0[8],
-                    lastError: $0[9],
-                    createdAt: $0[10],
-                    updatedAt: $0[11]
+                    id: try $0[0],
+                    auditSeq: try $0[1],
+                    event: try $0[2],
+                    recipient: try $0[3],
+                    channelKind: try $0[4],
+                    channelTarget: try $0[5],
+                    payload: try $0[6],
+                    status: try $0[7],
+                    attempts: try $0[8],
+                    lastError: try $0[9],
+                    createdAt: try $0[10],
+                    updatedAt: try $0[11]
                 )
             }
         }

@@ -170,8 +170,8 @@ extension CampaignStore {
             else {
                 throw CampaignError.unknownRevision(campaign: id, revision: revision)
             }
-            let approvedManifest: String = row[0]
-            let approvedDigest: String = row[1]
+            let approvedManifest: String = try row[0]
+            let approvedDigest: String = try row[1]
             var problems: [String] = []
             let folder = outbox.path(campaignID: id, revision: revision, action: "publish")
             func file(_ name: String) -> String? {

@@ -135,9 +135,9 @@ extension CampaignStore {
                 sql: "SELECT owner, expires_at FROM publish_lease WHERE campaign_id = ?",
                 arguments: [id]
             ),
-                let expires = Timestamp.date(lease[1]), expires > now, Self.isAlive(holder: lease[0])
+                let expires = Timestamp.date(try lease[1]), expires > now, Self.isAlive(holder: try lease[0])
             {
-                throw PublishError.inProgressElsewhere(campaignID: id, owner: lease[0])
+                throw PublishError.inProgressElsewhere(campaignID: id, owner: try lease[0])
             }
             let settings = try Self.publishSettings(db)
             let latest = try Self.latestRevision(db, id)
@@ -276,11 +276,11 @@ extension CampaignStore {
                 """,
             arguments: [id, revision]
         ).map { row in
-            let text: String = row[1]
+            let text: String = try row[1]
             guard let request = try? JSONDecoder().decode(AdRequest.self, from: Data(text.utf8)) else {
                 throw ApprovalError.tampered(what: "a stored publish step of '\(id)' is unreadable")
             }
-            return StoredStep(position: row[0], request: request, status: row[2], value: row[3])
+            return StoredStep(position: try row[0], request: request, status: try row[2], value: try row[3])
         }
     }
 

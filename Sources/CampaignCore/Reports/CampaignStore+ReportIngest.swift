@@ -223,7 +223,7 @@ extension CampaignStore {
             try db.fetchAll(
                 sql:
                     "SELECT platform_id, level, campaign_id, product_id FROM report_entity ORDER BY campaign_id, platform_id"
-            ).map { ($0[0], $0[1], $0[2], $0[3]) }
+            ).map { (try $0[0], try $0[1], try $0[2], try $0[3]) }
         }
     }
 }
@@ -277,11 +277,11 @@ struct ReportIngest {
                     AND r.revision = (SELECT MAX(revision) FROM campaign_revision WHERE campaign_id = c.id)
                 """
         ) {
-            let id: String = row[0]
-            let manifestText: String = row[2]
+            let id: String = try row[0]
+            let manifestText: String = try row[2]
             let manifest = try? JSONDecoder().decode(CampaignManifest.self, from: Data(manifestText.utf8))
             campaigns[id] = (
-                row[1], manifest?.budget.currency ?? "",
+                try row[1], manifest?.budget.currency ?? "",
                 Set(manifest?.cards.map(\.product.id) ?? [])
             )
         }
@@ -308,8 +308,8 @@ struct ReportIngest {
                 arguments: [mapping.platformID]
             )
             if let existing {
-                let campaignID: String = existing[0]
-                let productID: String? = existing[1]
+                let campaignID: String = try existing[0]
+                let productID: String? = try existing[1]
                 if campaignID == mapping.campaignID, productID == mapping.productID {
                     continue
                 }
@@ -393,10 +393,10 @@ struct ReportIngest {
         guard let stored else {
             return nil
         }
-        let id: Int64 = stored[0]
-        let levelText: String = stored[1]
-        let campaignID: String = stored[2]
-        let storedGranularity: String? = stored[3]
+        let id: Int64 = try stored[0]
+        let levelText: String = try stored[1]
+        let campaignID: String = try stored[2]
+        let storedGranularity: String? = try stored[3]
         guard levelText == record.level.rawValue else {
             unmatched[record.platformID] = ReportProblem(
                 file: file,
@@ -525,8 +525,8 @@ struct ReportIngest {
                 WHERE status = 'done' AND returned_value IS NOT NULL
                 """
         ) {
-            let request: String = row[2]
-            guard let value: String = row[3],
+            let request: String = try row[2]
+            guard let value: String = try row[3],
                 let decoded = try? JSONDecoder().decode(AdRequest.self, from: Data(request.utf8))
             else {
                 continue
@@ -539,7 +539,7 @@ struct ReportIngest {
                 default: nil
                 }
             if let level {
-                map[value] = (row[0], level)
+                map[value] = (try row[0], level)
             }
         }
         published = map
@@ -692,12 +692,12 @@ struct ReportIngest {
                     """
             )
             if let row = try statement.fetchFirst(arguments: [sale.paymentIntent, sale.chargeID]) {
-                sale.campaignID = row[0]
-                sale.productID = row[1]
+                sale.campaignID = try row[0]
+                sale.productID = try row[1]
                 sale.attribution = "payment_intent"
             }
         }
-        if let existing: String = try findSale.fetchFirst(arguments: [sale.eventID]).map({ $0[0] }) {
+        if let existing: String = try findSale.fetchFirst(arguments: [sale.eventID]).map({ try $0[0] }) {
             if existing == digest {
                 summary.unchanged += 1
                 return

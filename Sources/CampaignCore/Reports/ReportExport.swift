@@ -201,13 +201,13 @@ extension CampaignStore {
         try read { db in
             var names: [String: String] = [:]
             for row in try db.fetchAll(sql: "SELECT id, name FROM campaign") {
-                names[row[0]] = row[1]
+                names[try row[0]] = try row[1]
             }
             try db.forEachRow(sql: query.sql, arguments: [query.from, query.to]) { row in
                 var output = ReportRow(currency: "")
                 var index = 0
                 for dimension in query.dimensions {
-                    let value: String? = row[index]
+                    let value: String? = try row[index]
                     switch dimension {
                     case .day: output.day = value
                     case .campaign:
@@ -218,18 +218,18 @@ extension CampaignStore {
                     }
                     index += 1
                 }
-                output.currency = row[index]
+                output.currency = try row[index]
                 output.metrics = PerformanceMetrics(
-                    impressions: row[index + 1],
-                    engagements: row[index + 2],
-                    clicks: row[index + 3],
-                    linkClicks: row[index + 4],
-                    buyClicks: row[index + 5],
-                    spendMicros: row[index + 6]
+                    impressions: try row[index + 1],
+                    engagements: try row[index + 2],
+                    clicks: try row[index + 3],
+                    linkClicks: try row[index + 4],
+                    buyClicks: try row[index + 5],
+                    spendMicros: try row[index + 6]
                 )
-                output.orders = row[index + 7]
-                output.revenueMicros = row[index + 8]
-                output.refundsMicros = row[index + 9]
+                output.orders = try row[index + 7]
+                output.revenueMicros = try row[index + 8]
+                output.refundsMicros = try row[index + 9]
                 try body(output)
             }
         }
@@ -245,7 +245,7 @@ extension CampaignStore {
                         UNION ALL SELECT MIN(day), MAX(day) FROM sale WHERE counted = 1 AND campaign_id IS NOT NULL) AS span
                     """
             )
-            guard let row, let first: String = row[0], let last: String = row[1] else {
+            guard let row, let first: String = try row[0], let last: String = try row[1] else {
                 return nil
             }
             return (first, last)

@@ -158,8 +158,8 @@ extension CampaignStore {
     static func verifyEveryClaim(_ db: any SQLConnection) throws -> Int {
         let documents = try db.fetchAll(sql: "SELECT version, document FROM policy_version").compactMap {
             row -> (Int, PolicyDocument)? in
-            let text: String = row[1]
-            return (try? JSONDecoder().decode(PolicyDocument.self, from: Data(text.utf8))).map { (row[0], $0) }
+            let text: String = try row[1]
+            return try (try? JSONDecoder().decode(PolicyDocument.self, from: Data(text.utf8))).map { (try row[0], $0) }
         }
         var count = 0
         try db.forEachRow(
@@ -167,16 +167,16 @@ extension CampaignStore {
                 "SELECT id, kind, signer, campaign_id, revision, policy_version, text, signature FROM claim ORDER BY id",
             arguments: []
         ) { row in
-            let id: Int64 = row[0]
-            let signed = SignedClaim(text: row[6], signature: row[7])
+            let id: Int64 = try row[0]
+            let signed = SignedClaim(text: try row[6], signature: try row[7])
             guard let claim = try? signed.claim() else {
                 throw WorkspaceCopyError.verificationFailed("claim #\(id) is not a signed claim")
             }
-            let kind: String = row[1]
-            let signer: String = row[2]
-            let campaignID: String? = row[3]
-            let revision: Int? = row[4]
-            let policyVersion: Int? = row[5]
+            let kind: String = try row[1]
+            let signer: String = try row[2]
+            let campaignID: String? = try row[3]
+            let revision: Int? = try row[4]
+            let policyVersion: Int? = try row[5]
             guard claim.kind.rawValue == kind, claim.signer == signer, claim.campaignID == campaignID,
                 claim.revision == revision, claim.policyVersion == policyVersion
             else {

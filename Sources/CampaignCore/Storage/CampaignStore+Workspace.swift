@@ -105,8 +105,14 @@ extension CampaignStore {
         else {
             throw WorkspaceError.notInitialized
         }
-        let document: String = policyRow[0]
+        let document: String = try policyRow[0]
         let policy = try JSONDecoder().decode(PolicyDocument.self, from: Data(document.utf8))
-        return Workspace(id: row[0], brand: row[1], createdAt: row[2], policy: policy, policyState: policyRow[1])
+        return Workspace(
+            id: try row[0],
+            brand: try row[1],
+            createdAt: try row[2],
+            policy: policy,
+            policyState: try policyRow[1]
+        )
     }
 }

@@ -379,7 +379,7 @@ final class PostgresSQLConnection: SQLConnection {
         guard let row = try fetchOne(sql: sql + " RETURNING id", arguments: arguments), !row.isNull(0) else {
             throw StoreError(kind: .other, message: "INSERT returned no id")
         }
-        return row[0]
+        return try row[0]
     }
 
     func prepare(sql: String) throws -> any SQLStatement {

@@ -50,7 +50,7 @@ extension SQLConnection {
 
     /// The first column of every row.
     func fetchAll<T: SQLValueConvertible>(_ type: T.Type, sql: String, arguments: SQLArguments = []) throws -> [T] {
-        try fetchAll(sql: sql, arguments: arguments).map { $0[0] }
+        try fetchAll(sql: sql, arguments: arguments).map { try $0[0] }
     }
 
     /// The first column of the first row; `nil` when there is no row or the value is NULL.
@@ -58,7 +58,7 @@ extension SQLConnection {
         guard let row = try fetchOne(sql: sql, arguments: arguments), !row.isNull(0) else {
             return nil
         }
-        return row[0] as T
+        return try row[0] as T
     }
 }
 

@@ -113,33 +113,58 @@ struct SQLArguments: Sendable, ExpressibleByArrayLiteral {
 }
 
 /// One result row; columns by position (from 0) or by name.
+///
+/// Reading throws ``StoreError`` when a column does not hold the type asked for: the database is not trusted,
+/// and a value edited behind campaignctl's back (text in a price column) must be an error, never a crash.
 struct SQLRow: Sendable {
     let columns: [String]
     let values: [SQLValue]
 
     subscript<T: SQLValueConvertible>(_ index: Int) -> T {
-        Self.convert(values[index], column: columns[index])
+        get throws {
+            guard values.indices.contains(index) else {
+                throw StoreError(kind: .other, message: "a query returned \(values.count) columns, not \(index + 1)")
+            }
+            return try Self.convert(values[index], column: columns[index])
+        }
     }
 
     subscript<T: SQLValueConvertible>(_ name: String) -> T {
-        guard let index = columns.firstIndex(of: name) else {
-            preconditionFailure("no column '\(name)' in \(columns)")
+        get throws {
+            guard let index = columns.firstIndex(of: name) else {
+                throw StoreError(kind: .other, message: "no column '\(name)' in a query's result")
+            }
+            return try Self.convert(values[index], column: name)
         }
-        return Self.convert(values[index], column: name)
     }
 
     func isNull(_ index: Int) -> Bool {
-        if case .null = values[index] {
-            return true
+        guard values.indices.contains(index), case .null = values[index] else {
+            return false
         }
-        return false
+        return true
     }
 
-    private static func convert<T: SQLValueConvertible>(_ value: SQLValue, column: String) -> T {
+    private static func convert<T: SQLValueConvertible>(_ value: SQLValue, column: String) throws -> T {
         guard let converted = T.fromSQL(value) else {
-            // The schema is the store's own: a column that does not hold its type is a bug (GRDB traps too).
-            preconditionFailure("column '\(column)' holds \(value), not \(T.self)")
+            throw StoreError(
+                kind: .corrupt,
+                message: "column '\(column)' holds \(value.kind), where \(T.self) was expected (edited by hand?)"
+            )
         }
         return converted
+    }
+}
+
+extension SQLValue {
+    /// The storage class, for messages (never the value: it may be sensitive).
+    var kind: String {
+        switch self {
+        case .null: "NULL"
+        case .integer: "an integer"
+        case .real: "a real number"
+        case .text: "text"
+        case .blob: "a blob"
+        }
     }
 }

@@ -12,6 +12,8 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case schemaTooNew
         /// Disk full, I/O error, corrupt file.
         case io
+        /// A stored value is not of its column's type: the database was edited behind campaignctl's back.
+        case corrupt
         /// Anything else the engine reported.
         case other
     }
@@ -37,6 +39,7 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .constraint: "the database refused a change: \(message)"
         case .schemaTooNew: "the database was created by a newer campaignctl: \(message)"
         case .io: "database I/O error: \(message)"
+        case .corrupt: "the database holds a value campaignctl did not write: \(message)"
         case .other: "database error: \(message)"
         }
     }

@@ -105,6 +105,8 @@ enum CommandFailure {
                 (message, code) = ("error: \(error)", ExitCode(75))
             case .schemaTooNew:
                 (message, code) = ("error: \(error)", ExitCode(78))
+            case .corrupt:
+                (message, code) = ("error: \(error)", ExitCode(77))
             default:
                 (message, code) = ("error: \(error)", ExitCode(74))
             }

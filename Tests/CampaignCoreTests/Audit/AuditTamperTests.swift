@@ -40,7 +40,10 @@ import Testing
         // The attacker also recomputes the edited event's stored hash: the next event's link breaks.
         try f.store.write { db in
             let row = try #require(try db.fetchOne(sql: "SELECT seq, event FROM audit_event WHERE seq = 3"))
-            let text = (row[1] as String).replacingOccurrences(of: "\"actor\":\"alice\"", with: "\"actor\":\"system\"")
+            let text = (try row[1] as String).replacingOccurrences(
+                of: "\"actor\":\"alice\"",
+                with: "\"actor\":\"system\""
+            )
             let leaf = SHA256.hash(data: [0] + Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
             try db.execute(
                 sql: "UPDATE audit_event SET event = ?, leaf_hash = ? WHERE seq = 3",
@@ -93,9 +96,9 @@ import Testing
         try f.store.write { db in
             var previous = try db.fetchOne(String.self, sql: "SELECT leaf_hash FROM audit_event WHERE seq = 1") ?? ""
             for row in try db.fetchAll(sql: "SELECT seq, event FROM audit_event WHERE seq >= 2 ORDER BY seq") {
-                let seq: Int = row[0]
+                let seq: Int = try row[0]
                 var object = try #require(
-                    try JSONSerialization.jsonObject(with: Data((row[1] as String).utf8)) as? [String: Any]
+                    try JSONSerialization.jsonObject(with: Data((try row[1] as String).utf8)) as? [String: Any]
                 )
                 object["previous"] = previous
                 if seq == 2 {

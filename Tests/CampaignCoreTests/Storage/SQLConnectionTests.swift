@@ -46,10 +46,10 @@ struct SQLConnectionTests {
             let select = try db.prepare(sql: "SELECT name, hash, n FROM t WHERE id = ?")
             select.bind("c", at: 1)
             let row = try #require(try select.fetchFirst())
-            #expect(row[0] as String == "Linge lavé 🛏 'quoted' ?")
-            #expect(row[1] as Data == Data([0, 1, 2]))
-            #expect(row[2] as Int64 == -7)
-            #expect(row["n"] as Int64 == -7)
+            #expect(try row[0] as String == "Linge lavé 🛏 'quoted' ?")
+            #expect(try row[1] as Data == Data([0, 1, 2]))
+            #expect(try row[2] as Int64 == -7)
+            #expect(try row["n"] as Int64 == -7)
             select.bind("nope", at: 1)
             #expect(try select.fetchFirst() == nil)
             #expect(try db.fetchOne(Int64.self, sql: "SELECT n FROM t WHERE id = ?", arguments: ["d"]) == .max)
@@ -69,9 +69,9 @@ struct SQLConnectionTests {
             let row = try #require(
                 try db.fetchOne(sql: "SELECT SUM(n), COUNT(*), EXISTS (SELECT 1 FROM t WHERE id = 'b') FROM t")
             )
-            #expect(row[0] as Int64 == 4_000_000_000_004)
-            #expect(row[1] as Int == 3)
-            #expect(row[2] as Bool == true)
+            #expect(try row[0] as Int64 == 4_000_000_000_004)
+            #expect(try row[1] as Int == 3)
+            #expect(try row[2] as Bool == true)
             #expect(try db.execute(sql: "UPDATE t SET n = n + 1 WHERE n > ?", arguments: [0]) == 2)
         }
     }
@@ -85,7 +85,7 @@ struct SQLConnectionTests {
             }
             var seen: [Int64] = []
             try db.forEachRow(sql: "SELECT n FROM t WHERE n >= ? ORDER BY id", arguments: [10]) { row in
-                seen.append(row[0])
+                seen.append(try row[0])
             }
             #expect(seen == Array(10..<4_500).map(Int64.init))
         }
@@ -144,6 +144,19 @@ struct SQLConnectionTests {
             return try db.fetchOne(Int64.self, sql: "SELECT SUM(n) FROM t")
         }
         #expect(read == Int64(1_233 * 1_234 / 2))
+    }
+
+    @Test(
+        "a value of the wrong type, edited into SQLite behind campaignctl's back, is an error, not a crash",
+        .enabled(if: !TestEngine.isPostgres, "PostgreSQL's columns refuse the edit itself")
+    )
+    func wrongTypeIsAnError() throws {
+        try store.tamper("INSERT INTO t (id, n) VALUES ('x', 'cheap')")
+        let error = #expect(throws: StoreError.self) {
+            try store.read { db in try db.fetchOne(Int64.self, sql: "SELECT n FROM t") }
+        }
+        #expect(error?.kind == .corrupt)
+        #expect(error?.message == "column 'n' holds text, where Int64 was expected (edited by hand?)")
     }
 
     @Test("a transaction that asks to roll back leaves nothing")
