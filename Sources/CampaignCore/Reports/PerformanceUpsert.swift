@@ -80,11 +80,12 @@ final class PerformanceUpsert {
         }
     }
 
-    /// Writes what is queued, as one statement.
+    /// Writes what is queued, as one statement, and waits for every upsert sent: the counts are then final.
     func flush() throws {
         if !pending.isEmpty {
             try write(pending[...], with: db.prepare(sql: Self.sql(rows: pending.count)))
         }
+        try db.finishPending()
         pending.removeAll(keepingCapacity: true)
         pendingKeys.removeAll(keepingCapacity: true)
     }
@@ -105,8 +106,11 @@ final class PerformanceUpsert {
             statement.bind(row.metrics.spendMicros, at: parameter + 10)
             parameter += Int32(Self.columns)
         }
-        let changes = try statement.execute()
-        changed += changes
-        unchanged += rows.count - changes
+        // On PostgreSQL the upsert is pipelined: the next one is prepared while the server runs this one.
+        let count = rows.count
+        try statement.execute { [self] changes in
+            changed += changes
+            unchanged += count - changes
+        }
     }
 }

@@ -386,6 +386,11 @@ final class PostgresSQLConnection: SQLConnection {
         PostgresSQLStatement(sql: sql, connection: self)
     }
 
+    func finishPending() throws {
+        try flushPendingInserts()
+        try waitForInFlight(atMost: 0)
+    }
+
     // MARK: Batched inserts
 
     /// Statements holding inserts not yet sent, in the order they were first queued.
@@ -424,7 +429,7 @@ final class PostgresSQLConnection: SQLConnection {
         pendingInserts.removeAll()
         // The transaction is being abandoned: what is in flight only has to finish, whatever its outcome.
         while !inFlight.isEmpty {
-            _ = try? inFlight.removeFirst().wait()
+            _ = try? inFlight.removeFirst().result.wait()
         }
     }
 
@@ -437,19 +442,22 @@ final class PostgresSQLConnection: SQLConnection {
     // MARK: Pipelining
 
     /// Batches sent and not yet acknowledged; the server works on them while this process reads the feed.
-    private var inFlight: [EventLoopFuture<PostgresQueryResult>] = []
+    private var inFlight: [(result: EventLoopFuture<PostgresQueryResult>, changed: ((Int) -> Void)?)] = []
 
     /// Sends a batch without waiting for it (at most two at once, so memory stays bounded). Its error, if any,
     /// is thrown by the next statement on this connection, before that statement runs.
-    func sendInBackground(_ sql: String, _ values: [SQLValue]) throws {
+    func sendInBackground(_ sql: String, _ values: [SQLValue], changed: ((Int) -> Void)? = nil) throws {
         try waitForInFlight(atMost: 1)
-        inFlight.append(connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
+        let result = connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger)
+        inFlight.append((result, changed))
     }
 
     private func waitForInFlight(atMost count: Int) throws {
         while inFlight.count > count {
             do {
-                _ = try inFlight.removeFirst().wait()
+                let (result, changed) = inFlight.removeFirst()
+                let rows = try result.wait().metadata.rows ?? 0
+                changed?(rows)
             } catch {
                 inFlight.removeAll()
                 let wrapped = Self.storeError(error)
@@ -669,6 +677,15 @@ final class PostgresSQLStatement: SQLStatement {
 
     func fetchFirst() throws -> SQLRow? {
         try connection.query(numbered, values).rows.first.map(PostgresSQLConnection.row)
+    }
+
+    func execute(reportingChanges changed: @escaping (Int) -> Void) throws {
+        guard batch == nil else {
+            changed(try execute())
+            return
+        }
+        try connection.flushPendingInserts()
+        try connection.sendInBackground(numbered, values, changed: changed)
     }
 
     /// Sends the queued rows as one statement.

@@ -29,6 +29,10 @@ protocol SQLConnection: AnyObject {
     /// Runs an `INSERT` into a table whose key is an `id` integer and returns the new row's id.
     func insertReturningID(sql: String, arguments: SQLArguments) throws -> Int64
 
+    /// Waits until every statement sent ahead (``SQLStatement/execute(reportingChanges:)``, batched inserts) is
+    /// done, throwing the first failure.
+    func finishPending() throws
+
     /// Prepares a statement run many times in a hot loop (catalog import, report ingest); the same SQL
     /// gets the same prepared statement again within a transaction.
     func prepare(sql: String) throws -> any SQLStatement
@@ -75,9 +79,17 @@ protocol SQLStatement: AnyObject {
 
     /// Runs the query with the values bound; its first row, or `nil`.
     func fetchFirst() throws -> SQLRow?
+
+    /// Runs the statement, perhaps later: a server connection sends it and goes on, and hands the changed-row
+    /// count to `changed` when the server answers (at the latest by ``SQLConnection/finishPending()``).
+    func execute(reportingChanges changed: @escaping (Int) -> Void) throws
 }
 
 extension SQLStatement {
+    func execute(reportingChanges changed: @escaping (Int) -> Void) throws {
+        changed(try execute())
+    }
+
     func bind(_ arguments: SQLArguments) {
         for (index, value) in arguments.values.enumerated() {
             bind(value, at: Int32(index + 1))

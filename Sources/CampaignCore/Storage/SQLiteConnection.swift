@@ -37,6 +37,8 @@ final class SQLiteConnection: SQLConnection {
         return db.lastInsertedRowID
     }
 
+    func finishPending() throws {}
+
     func prepare(sql: String) throws -> any SQLStatement {
         try SQLiteStatement(db.cachedStatement(sql: sql), in: db)
     }
