@@ -24,9 +24,13 @@ public enum Paths {
         samples.appendingPathComponent("maison-lumiere")
     }
 
-    /// `../shared/`, the read-only outside data (real feeds, reports, conformance suites).
+    /// `../shared/`, the read-only outside data (real feeds, reports, conformance suites); `CAMPAIGNCTL_SHARED`
+    /// names it when the clone does not sit beside it.
     public static var shared: URL {
-        repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        if let folder = ProcessInfo.processInfo.environment["CAMPAIGNCTL_SHARED"], !folder.isEmpty {
+            return URL(fileURLWithPath: folder)
+        }
+        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
     }
 
     /// A real feed from `../shared/feeds/real/`.
