@@ -19,16 +19,14 @@ final class CLIRunner: @unchecked Sendable {
         environment = ["CAMPAIGNCTL_DATABASE": folder.path("workspace.sqlite"), "PATH": "/usr/bin:/bin"]
         if let server = Self.postgresURL {
             // Team mode: the same commands on a schema of their own on the test server.
-            schema = "cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            environment["CAMPAIGNCTL_DATABASE"] = server + (server.contains("?") ? "&" : "?") + "schema=" + schema
+            let fresh = TestPostgres.freshSchemaURL(server, prefix: "cli_")
+            schema = fresh.schema
+            environment["CAMPAIGNCTL_DATABASE"] = fresh.url
         }
     }
 
-    /// The PostgreSQL server the CLI tests also run on (`CAMPAIGNCTL_TEST_PG`), or nil for SQLite.
-    static let postgresURL: String? = {
-        let value = ProcessInfo.processInfo.environment["CAMPAIGNCTL_TEST_PG"] ?? ""
-        return value.isEmpty ? nil : value
-    }()
+    /// The PostgreSQL server the CLI tests also run on, or nil for SQLite.
+    static var postgresURL: String? { TestPostgres.url }
 
     /// The run's schema on the test server.
     private(set) var schema = ""

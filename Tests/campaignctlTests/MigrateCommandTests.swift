@@ -15,12 +15,13 @@ import Testing
         try cli.run(["campaign", "approve", "coussin-terracotta", "--yes"] + cli.person("bob"))
         try cli.run(["campaign", "publish", "coussin-terracotta"] + cli.person("alice"))
 
+        // A password in the URL (the test server trusts loopback and ignores it) is never printed.
         let team =
             CLIRunner.postgresURL.map { url in
-                // A password in the URL (the test server trusts loopback and ignores it) is never printed.
-                url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://postgres:s3cret@")
-                    + (url.contains("?") ? "&" : "?") + "schema=migrated_"
-                    + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+                TestPostgres.freshSchemaURL(
+                    url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://postgres:s3cret@"),
+                    prefix: "migrated_"
+                ).url
             } ?? "sqlite:" + cli.folder.path("team.sqlite")
         let migrated = try cli.run("migrate", "--from", "sqlite:" + laptop, "--to", team)
         #expect(migrated.status == 0, "\(migrated.stderr)")

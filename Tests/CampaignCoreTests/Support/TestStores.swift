@@ -7,10 +7,7 @@ import TestSupport
 /// server (`Scripts/test.sh` starts a throwaway one and runs this target a second time against it).
 /// The same tests are thus the store's contract on both engines.
 enum TestEngine {
-    static let postgresURL: String? = {
-        let value = ProcessInfo.processInfo.environment["CAMPAIGNCTL_TEST_PG"] ?? ""
-        return value.isEmpty ? nil : value
-    }()
+    static var postgresURL: String? { TestPostgres.url }
 
     static var isPostgres: Bool { postgresURL != nil }
 
@@ -23,16 +20,7 @@ enum TestEngine {
         guard let url = postgresURL else {
             return try CampaignStore.open(at: folder.path(file), context: context)
         }
-        return try CampaignStore.open(location: url + separator(url) + "schema=" + freshSchema(), context: context)
-    }
-
-    /// A unique schema name, so that tests running in parallel never share tables.
-    static func freshSchema() -> String {
-        "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-    }
-
-    static func separator(_ url: String) -> String {
-        url.contains("?") ? "&" : "?"
+        return try CampaignStore.open(location: TestPostgres.freshSchemaURL(url, prefix: "t_").url, context: context)
     }
 }
 
