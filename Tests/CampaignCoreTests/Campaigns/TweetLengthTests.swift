@@ -1,5 +1,6 @@
 import CampaignCore
 import Foundation
+import TestSupport
 import Testing
 import Yams
 
@@ -60,27 +61,19 @@ struct TwitterTextConformance: Decodable, Sendable {
 
         var description: String {
             switch self {
-            case .notFound(let start):
-                "shared/conformance/twitter-text/validate.yml not found in any folder above \(start)"
+            case .notFound(let path):
+                "\(path) not found (the shared data sits beside the clone, or CAMPAIGNCTL_SHARED names it)"
             }
         }
     }
 
-    static let relativePath = "shared/conformance/twitter-text/validate.yml"
-
-    /// Finds validate.yml by walking up from this file and trying `<folder>/shared/conformance/...` at each level.
-    /// The data sits in `shared/` beside the repository root (the folder holding Package.swift), so this finds
-    /// `<repo root>/../shared` in the main repository and in CI's clone, and /work/shared from a scratch package.
-    static func locate(from file: String = #filePath) throws -> URL {
-        var folder = URL(fileURLWithPath: file).deletingLastPathComponent()
-        let fileManager = FileManager.default
-        while true {
-            let candidate = folder.appendingPathComponent(relativePath)
-            if fileManager.fileExists(atPath: candidate.path) { return candidate }
-            let parent = folder.deletingLastPathComponent()
-            if parent.path == folder.path { throw LoadError.notFound(file) }
-            folder = parent
+    /// `conformance/twitter-text/validate.yml` in the shared data (``Paths/shared``).
+    static func locate() throws -> URL {
+        let file = Paths.shared.appendingPathComponent("conformance/twitter-text/validate.yml")
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw LoadError.notFound(file.path)
         }
+        return file
     }
 
     static func load() throws -> Self {
