@@ -32,11 +32,18 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // sqlite3_config, which is variadic and so out of Swift's reach (GRDB's shim wraps only its log hook).
+        .systemLibrary(
+            name: "CSQLiteConfig",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(name: "FeedImport", dependencies: ["CLibXML2"]),
         .target(
             name: "CampaignCore",
             dependencies: [
                 "FeedImport",
+                "CSQLiteConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

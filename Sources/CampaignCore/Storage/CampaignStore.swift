@@ -74,6 +74,7 @@ public struct CampaignStore: Sendable {
 
     /// Opens (or creates) the SQLite database at `path`, in WAL mode, and migrates it.
     public static func open(at path: String, context: CoreContext) throws -> CampaignStore {
+        _ = SQLiteLibrary.isConfigured
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -96,6 +97,7 @@ public struct CampaignStore: Sendable {
 
     /// A fresh in-memory database, for tests and previews.
     public static func inMemory(context: CoreContext) throws -> CampaignStore {
+        _ = SQLiteLibrary.isConfigured
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         do {
