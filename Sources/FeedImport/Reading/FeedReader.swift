@@ -176,46 +176,48 @@ public final class FeedReader {
 
 /// What the SAX callbacks build: the current record, field and text, plus a queue of finished records.
 final class SAXState {
+    // Stored properties are `@exclusivity(unchecked)`: the state belongs to the one thread that runs the parser,
+    // its callbacks never overlap, and the dynamic checks took a tenth of that thread.
     let file: String
-    var context: xmlParserCtxtPtr?
-    var format: FeedFormat?
-    var records: [FeedRecord] = []
-    var error: FeedImportError?
-    var feedDiagnostics: [FeedDiagnostic] = []
+    @exclusivity(unchecked) var context: xmlParserCtxtPtr?
+    @exclusivity(unchecked) var format: FeedFormat?
+    @exclusivity(unchecked) var records: [FeedRecord] = []
+    @exclusivity(unchecked) var error: FeedImportError?
+    @exclusivity(unchecked) var feedDiagnostics: [FeedDiagnostic] = []
 
-    private var depth = 0
+    @exclusivity(unchecked) private var depth = 0
     /// Local names of the open elements above the record level.
-    private var outerPath: [String] = []
-    private var recordDepth = Int.max
-    private var recordName = ""
-    private var recordParentPath: [String] = []
-    private var recordURIKind = URIKind.none
+    @exclusivity(unchecked) private var outerPath: [String] = []
+    @exclusivity(unchecked) private var recordDepth = Int.max
+    @exclusivity(unchecked) private var recordName = ""
+    @exclusivity(unchecked) private var recordParentPath: [String] = []
+    @exclusivity(unchecked) private var recordURIKind = URIKind.none
     /// Depth of the element whose subtree is being skipped, 0 when none.
-    private var skipDepth = 0
+    @exclusivity(unchecked) private var skipDepth = 0
 
-    private var inRecord = false
-    private var recordLine = 0
-    private var recordAttributes: [XMLAttribute] = []
-    private var fields: [FeedField] = []
+    @exclusivity(unchecked) private var inRecord = false
+    @exclusivity(unchecked) private var recordLine = 0
+    @exclusivity(unchecked) private var recordAttributes: [XMLAttribute] = []
+    @exclusivity(unchecked) private var fields: [FeedField] = []
 
-    private var field: FieldBuilder?
-    private var childName = ""
-    private var childLine = 0
-    private var collecting = Collecting.none
-    private var text: [UInt8] = []
-    private var textTruncated = false
+    @exclusivity(unchecked) private var field: FieldBuilder?
+    @exclusivity(unchecked) private var childName = ""
+    @exclusivity(unchecked) private var childLine = 0
+    @exclusivity(unchecked) private var collecting = Collecting.none
+    @exclusivity(unchecked) private var text: [UInt8] = []
+    @exclusivity(unchecked) private var textTruncated = false
 
     /// Direct-mapped caches keyed by libxml2's interned name pointers (a dictionary lookup costs more).
-    private var nameCacheKeys = [UnsafeRawPointer?](repeating: nil, count: 256)
-    private var nameCacheValues = [String](repeating: "", count: 256)
-    private var uriCacheKey: UnsafeRawPointer?
-    private var uriCacheValue = URIKind.none
-    private var warningCount = 0
+    @exclusivity(unchecked) private var nameCacheKeys = [UnsafeRawPointer?](repeating: nil, count: 256)
+    @exclusivity(unchecked) private var nameCacheValues = [String](repeating: "", count: 256)
+    @exclusivity(unchecked) private var uriCacheKey: UnsafeRawPointer?
+    @exclusivity(unchecked) private var uriCacheValue = URIKind.none
+    @exclusivity(unchecked) private var warningCount = 0
 
     // YML: the shop's category tree, read before the offers.
-    private var categories: [String: (name: String, parent: String?)] = [:]
-    private var categoryID: String?
-    private var categoryParent: String?
+    @exclusivity(unchecked) private var categories: [String: (name: String, parent: String?)] = [:]
+    @exclusivity(unchecked) private var categoryID: String?
+    @exclusivity(unchecked) private var categoryParent: String?
 
     private enum Collecting {
         case none, field, child
