@@ -8,8 +8,9 @@ final class ReportByteInput {
     let file: String
     /// The current chunk; its bytes `offset..<count` are not consumed yet.
     let chunk: UnsafeMutableRawBufferPointer
-    var count = 0
-    var offset = 0
+    // Unchecked: read for every record by the one thread that owns the input (no `inout` access is handed out).
+    @exclusivity(unchecked) var count = 0
+    @exclusivity(unchecked) var offset = 0
     /// Raw bytes read so far (compressed bytes for gzip), for progress.
     var bytesConsumed: Int64 { source.rawBytesConsumed }
     /// The file size when known.

@@ -147,8 +147,12 @@ enum XAdsReportCSV {
         let (columns, warnings) = try columns(header: header, file: reader.file)
         var problems: [ReportProblem] = []
         var offset: Int64?
-        // A name is only needed the first time an entity is seen (to find its marker): skip building it after.
-        var named = Set<String>()
+        // Each entity id's dense index. A name is only needed the first time an entity is seen (to find its
+        // marker): it is not built after.
+        var indices: [String: Int32] = [:]
+        // Days and placements repeat from row to row: each distinct spelling is parsed once.
+        var days = RecentFieldValues<String>()
+        var placements = RecentFieldValues<String>()
         func problem(_ item: String?, _ code: String, _ message: String) {
             problems.append(
                 ReportProblem(file: reader.file, line: reader.line, item: item, code: code, message: message)
@@ -160,18 +164,27 @@ enum XAdsReportCSV {
                 problem(nil, "missing_entity_id", "the entity id column is empty")
                 continue
             }
-            let dateText = reader.string(columns.date)
-            guard let epoch = ReportCalendar.epoch(dateText) else {
-                problem(id, "invalid_date", "expected a date (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS), got '\(dateText)'")
-                continue
-            }
             let day: String
-            if dateText.utf8.count == 10 {
-                day = dateText
+            if let known = reader.withField(columns.date, days.value(for:)) {
+                day = known
             } else {
-                let shift = offset ?? ReportCalendar.offset(ofLocalMidnight: epoch)
-                offset = shift
-                day = ReportCalendar.local(epoch, offset: shift).day
+                let dateText = reader.string(columns.date)
+                guard let epoch = ReportCalendar.epoch(dateText) else {
+                    problem(
+                        id,
+                        "invalid_date",
+                        "expected a date (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS), got '\(dateText)'"
+                    )
+                    continue
+                }
+                if dateText.utf8.count == 10 {
+                    day = dateText
+                } else {
+                    let shift = offset ?? ReportCalendar.offset(ofLocalMidnight: epoch)
+                    offset = shift
+                    day = ReportCalendar.local(epoch, offset: shift).day
+                }
+                days.remember(reader.bytes(columns.date), day)
             }
             var metrics = PerformanceMetrics()
             var bad = false
@@ -195,19 +208,37 @@ enum XAdsReportCSV {
             if bad {
                 continue
             }
-            let placement = columns.placement.map { reader.string($0) } ?? ""
+            var placement = "ALL_ON_TWITTER"
+            if let column = columns.placement {
+                if let known = reader.withField(column, placements.value(for:)) {
+                    placement = known
+                } else {
+                    let text = reader.string(column)
+                    placement = text.isEmpty ? placement : text
+                    placements.remember(reader.bytes(column), placement)
+                }
+            }
             let currency = columns.currency.map { reader.string($0) }
+            let entityIndex: Int32
+            let isNew: Bool
+            if let known = indices[id] {
+                (entityIndex, isNew) = (known, false)
+            } else {
+                (entityIndex, isNew) = (Int32(truncatingIfNeeded: indices.count), true)
+                indices[id] = entityIndex
+            }
             try body(
                 PerformanceRecord(
                     line: reader.line,
                     platformID: id,
                     level: columns.level,
-                    name: columns.name.flatMap { named.insert(id).inserted ? reader.string($0) : nil },
+                    name: isNew ? columns.name.map { reader.string($0) } : nil,
                     day: day,
                     hour: -1,
-                    placement: placement.isEmpty ? "ALL_ON_TWITTER" : placement,
+                    placement: placement,
                     currency: currency.flatMap { $0.isEmpty ? nil : $0.uppercased() },
-                    metrics: metrics
+                    metrics: metrics,
+                    entityIndex: entityIndex
                 )
             )
         }
