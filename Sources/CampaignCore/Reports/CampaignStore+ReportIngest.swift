@@ -236,6 +236,8 @@ struct ReportIngest {
         var campaignID: String
         var granularity: String?
         var currency: String
+        /// Whether its rows are whole days (granularity DAY, not HOUR).
+        var isDaily: Bool
     }
 
     let db: any SQLConnection
@@ -337,10 +339,27 @@ struct ReportIngest {
     // MARK: Performance
 
     mutating func store(_ record: PerformanceRecord) throws {
-        try setKind(.performance, line: record.line)
+        if kind != .performance {
+            try setKind(.performance, line: record.line)
+        }
         summary.read += 1
-        guard let entity = try entity(for: record) else {
-            return
+        let entity: Entity
+        let index = Int(record.entityIndex)
+        if index >= 0, index < entitiesByIndex.count, let known = entitiesByIndex[index], known.level == record.level,
+            known.isDaily == (record.hour < 0)
+        {
+            entity = known
+        } else {
+            guard let found = try self.entity(for: record) else {
+                return
+            }
+            if index >= 0 {
+                if index >= entitiesByIndex.count {
+                    entitiesByIndex.append(contentsOf: repeatElement(nil, count: index + 1 - entitiesByIndex.count))
+                }
+                entitiesByIndex[index] = found
+            }
+            entity = found
         }
         try upsert.append(
             PerformanceUpsert.Values(
@@ -352,13 +371,22 @@ struct ReportIngest {
                 metrics: record.metrics
             )
         )
-        if summary.firstDay.map({ record.day < $0 }) ?? true {
-            summary.firstDay = record.day
-        }
-        if summary.lastDay.map({ record.day > $0 }) ?? true {
-            summary.lastDay = record.day
+        // Rows come day by day: the range moves only when the day does.
+        if record.day != lastDay {
+            lastDay = record.day
+            if summary.firstDay.map({ record.day < $0 }) ?? true {
+                summary.firstDay = record.day
+            }
+            if summary.lastDay.map({ record.day > $0 }) ?? true {
+                summary.lastDay = record.day
+            }
         }
     }
+
+    /// Entities by the reader's ``PerformanceRecord/entityIndex``, once matched.
+    private var entitiesByIndex: [Entity?] = []
+    /// The day of the last row stored.
+    private var lastDay = ""
 
     /// The entity for a row, created on first sight; nil (with a problem recorded) when it cannot be matched.
     private mutating func entity(for record: PerformanceRecord) throws -> Entity? {
@@ -381,13 +409,12 @@ struct ReportIngest {
             guard let (campaignID, productID, origin) = try match(record) else {
                 return nil
             }
-            try db.execute(
+            try db.prepare(
                 sql: """
                     INSERT INTO report_entity (platform_id, level, campaign_id, product_id, granularity, origin)
                     VALUES (?, ?, ?, ?, NULL, ?)
-                    """,
-                arguments: [record.platformID, record.level.rawValue, campaignID, productID, origin]
-            )
+                    """
+            ).execute(arguments: [record.platformID, record.level.rawValue, campaignID, productID, origin])
             stored = try lookup.fetchFirst(arguments: [record.platformID])
         }
         guard let stored else {
@@ -443,13 +470,12 @@ struct ReportIngest {
             level: record.level,
             campaignID: campaignID,
             granularity: granularity,
-            currency: currency
+            currency: currency,
+            isDaily: granularity == "DAY"
         )
         if storedGranularity == nil {
-            try db.execute(
-                sql: "UPDATE report_entity SET granularity = ? WHERE id = ?",
-                arguments: [granularity, id]
-            )
+            try db.prepare(sql: "UPDATE report_entity SET granularity = ? WHERE id = ?")
+                .execute(arguments: [granularity, id])
             campaignLevels[campaignID, default: []].insert(record.level.rawValue)
         }
         entities[record.platformID] = entity
@@ -548,10 +574,26 @@ struct ReportIngest {
 
     /// The campaign id in a `[cctl <id> r<n>]` marker.
     static func marker(in name: String) -> String? {
-        guard let open = name.range(of: "[cctl ") else {
+        // A plain byte search: Foundation's `range(of:)`, and the standard library's generic `firstRange(of:)`,
+        // each cost more than the rest of an entity's first sight.
+        let bytes = Array(name.utf8)
+        let prefix: [UInt8] = Array("[cctl ".utf8)
+        var found: Int?
+        var start = 0
+        while found == nil, start + prefix.count <= bytes.count {
+            var matched = 0
+            while matched < prefix.count, bytes[start + matched] == prefix[matched] {
+                matched += 1
+            }
+            if matched == prefix.count {
+                found = start
+            }
+            start += 1
+        }
+        guard let found else {
             return nil
         }
-        let rest = name[open.upperBound...]
+        let rest = Substring(name.utf8.dropFirst(found + prefix.count))
         guard let close = rest.firstIndex(of: "]") else {
             return nil
         }

@@ -59,6 +59,50 @@ import Testing
         #expect(rows.map(\.metrics.impressions) == [120, 50])
     }
 
+    @Test func daysAndPlacementsAreReadForEachRowWhenTheyRepeat() throws {
+        // The reader keeps the last spellings it parsed: each row must still get its own day and placement.
+        let text =
+            Self.header
+            + "c1,Coussin [cctl coussin-terracotta r1],2026-12-01,ALL_ON_TWITTER,1,0,0,0,0,0\r\n"
+            + "c1,Coussin [cctl coussin-terracotta r1],2026-12-01,PUBLISHER_NETWORK,2,0,0,0,0,0\r\n"
+            + "c1,Coussin [cctl coussin-terracotta r1],\"2026-12-01\",,4,0,0,0,0,0\r\n"
+            + "c1,Coussin [cctl coussin-terracotta r1],2026-12-02,PUBLISHER_NETWORK,8,0,0,0,0,0\r\n"
+            + "c1,Coussin [cctl coussin-terracotta r1],2026-12-02,ALL_ON_TWITTER,16,0,0,0,0,0\r\n"
+        let summary = try ingest("repeats.csv", text)
+        // The third row's empty placement is ALL_ON_TWITTER: it restates the first row (4 replaces 1).
+        #expect(summary.read == 5)
+        let rows = try fixture.rows([.day], from: "2026-12-01", to: "2026-12-02")
+        #expect(rows.map(\.metrics.impressions) == [6, 24])
+        let bad = problems(
+            "near.csv",
+            Self.header
+                + "c1,Coussin [cctl coussin-terracotta r1],2026-12-01,ALL_ON_TWITTER,1,0,0,0,0,0\r\n"
+                + "c1,Coussin [cctl coussin-terracotta r1],2026-12-0,ALL_ON_TWITTER,1,0,0,0,0,0\r\n"
+                + "c1,Coussin [cctl coussin-terracotta r1],2026-12-011,ALL_ON_TWITTER,1,0,0,0,0,0\r\n"
+        )
+        #expect(bad.map(\.code) == ["invalid_date", "invalid_date"])
+        #expect(bad.map(\.line) == [3, 4])
+    }
+
+    @Test func manyDistinctDaysAndPlacementsAreStoredExactly() throws {
+        // More distinct texts than the SQLite writer keeps pinned (16), within one 64-row statement and across them.
+        var text = Self.header
+        for row in 0..<150 {
+            let day = "2026-11-" + (row % 30 < 9 ? "0" : "") + String(row % 30 + 1)
+            text += "c1,Coussin [cctl coussin-terracotta r1],\(day),PLACEMENT_\(row),\(row + 1),0,0,0,0,0\r\n"
+        }
+        _ = try ingest("distinct.csv", text)
+        #expect(try fixture.store.scalar("SELECT COUNT(*) FROM performance") as Int64? == 150)
+        let wrong: Int64? = try fixture.store.scalar(
+            """
+            SELECT COUNT(*) FROM performance
+            WHERE placement <> 'PLACEMENT_' || (impressions - 1)
+                OR CAST(substr(day, 9, 2) AS INTEGER) <> (impressions - 1) % 30 + 1 OR currency <> 'EUR'
+            """
+        )
+        #expect(wrong == 0)
+    }
+
     @Test func quotedFieldsWithCommasQuotesAndNewlinesAreRead() throws {
         let text =
             Self.header
