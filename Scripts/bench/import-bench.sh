@@ -66,10 +66,18 @@ gen() {
     echo "$want" >"$out.args"
 }
 
-# measure LOG CMD…: runs CMD with its output in LOG; sets WALL (s), RSS (KiB or n/a) and RC.
+# cpu_ticks: "steal total" jiffies of all CPUs so far (/proc/stat). On a shared VM the hypervisor "steals" time
+# from the guest; a run during which it stole much is slow for reasons that are not the program's.
+cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t }' /proc/stat; }
+STEALS=()
+
+# measure LOG CMD…: runs CMD with its output in LOG; sets WALL (s), RSS (KiB or n/a) and RC, and appends the
+# hypervisor's steal (% of CPU time) during the run to STEALS.
 measure() {
     local out=$1; shift
     local times=$BENCH_DIR/.time
+    local before after
+    before=$(cpu_ticks)
     RC=0
     if ((GNU_TIME)); then
         /usr/bin/time -f '%e %M' -o "$times" "$@" >"$out" 2>&1 || RC=$?
@@ -78,6 +86,9 @@ measure() {
         { TIMEFORMAT=%R; time "$@" >"$out" 2>&1; } 2>"$times" || RC=$?
         WALL=$(tail -n1 "$times") RSS=n/a
     fi
+    after=$(cpu_ticks)
+    STEALS+=("$(awk -v b="$before" -v a="$after" \
+        'BEGIN { split(b, x, " "); split(a, y, " "); d = y[2] - x[2]; printf "%.0f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }')")
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -175,6 +186,8 @@ done
         "xmllint; peak RSS = max over all imports. xmllint --stream peak RSS MiB (max of runs): ${floor_rss[*]}."
     [[ $PG == 1 ]] && echo "PostgreSQL: median of $PG_RUNS run(s) into fresh schemas of PostgreSQL $(psql --version 2>/dev/null |
         awk '{ print $3 }') on loopback (default durability: fsync and synchronous_commit on), same feeds, same binary."
+    echo "Hypervisor steal during the runs (% of CPU time, max $(maxof "${STEALS[@]}")): ${STEALS[*]}; high values mean" \
+        "runs slowed by other guests, not by the program."
     echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//');" \
         "$(date -u '+%Y-%m-%d %H:%M UTC'); $( (swift --version 2>&1 || echo 'swift n/a') | awk 'NR == 1')."
 } | tee "$BENCH_DIR/results.md"
