@@ -92,8 +92,8 @@ final class PerformanceUpsert {
     func flush() throws {
         if !pending.isEmpty {
             let tail = try db.prepare(sql: Self.sql(rows: pending.count))
+            defer { (tail as? SQLiteStatement)?.clearBindings() }
             try write(pending[...], with: tail)
-            (tail as? SQLiteStatement)?.clearBindings()
         }
         try db.finishPending()
         pending.removeAll(keepingCapacity: true)
