@@ -108,16 +108,9 @@ final class PerformanceUpsert {
         var parameter: Int32 = 1
         for row in rows {
             statement.bind(row.day, at: parameter)
-            statement.bind(row.entity, at: parameter + 1)
-            statement.bind(Int64(row.hour), at: parameter + 2)
             statement.bind(row.placement, at: parameter + 3)
             statement.bind(row.currency, at: parameter + 4)
-            statement.bind(row.metrics.impressions, at: parameter + 5)
-            statement.bind(row.metrics.engagements, at: parameter + 6)
-            statement.bind(row.metrics.clicks, at: parameter + 7)
-            statement.bind(row.metrics.linkClicks, at: parameter + 8)
-            statement.bind(row.metrics.buyClicks, at: parameter + 9)
-            statement.bind(row.metrics.spendMicros, at: parameter + 10)
+            Self.bindNumbers(of: row, to: statement, at: parameter)
             parameter += Int32(Self.columns)
         }
         // On PostgreSQL the upsert is pipelined: the next one is prepared while the server runs this one.
@@ -126,6 +119,19 @@ final class PerformanceUpsert {
             changed += changes
             unchanged += count - changes
         }
+    }
+
+    /// Binds a row's entity, hour and metrics: every column but the three texts, for the row whose first
+    /// parameter is `parameter`.
+    private static func bindNumbers(of row: Values, to statement: some SQLStatement, at parameter: Int32) {
+        statement.bind(row.entity, at: parameter + 1)
+        statement.bind(Int64(row.hour), at: parameter + 2)
+        statement.bind(row.metrics.impressions, at: parameter + 5)
+        statement.bind(row.metrics.engagements, at: parameter + 6)
+        statement.bind(row.metrics.clicks, at: parameter + 7)
+        statement.bind(row.metrics.linkClicks, at: parameter + 8)
+        statement.bind(row.metrics.buyClicks, at: parameter + 9)
+        statement.bind(row.metrics.spendMicros, at: parameter + 10)
     }
 
     /// The SQLite path: the same values, with days, placements and currencies bound in place (one cache each, so
@@ -140,16 +146,9 @@ final class PerformanceUpsert {
         var parameter: Int32 = 1
         for row in rows {
             statement.bindInPlace(days.pinned(row.day), at: parameter)
-            statement.bind(row.entity, at: parameter + 1)
-            statement.bind(Int64(row.hour), at: parameter + 2)
             statement.bindInPlace(placements.pinned(row.placement), at: parameter + 3)
             statement.bindInPlace(currencies.pinned(row.currency), at: parameter + 4)
-            statement.bind(row.metrics.impressions, at: parameter + 5)
-            statement.bind(row.metrics.engagements, at: parameter + 6)
-            statement.bind(row.metrics.clicks, at: parameter + 7)
-            statement.bind(row.metrics.linkClicks, at: parameter + 8)
-            statement.bind(row.metrics.buyClicks, at: parameter + 9)
-            statement.bind(row.metrics.spendMicros, at: parameter + 10)
+            Self.bindNumbers(of: row, to: statement, at: parameter)
             parameter += Int32(Self.columns)
         }
         let changes = try statement.execute()
