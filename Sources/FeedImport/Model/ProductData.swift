@@ -144,6 +144,21 @@ public struct ProductAttributes: Hashable, Sendable {
         }
     }
 
+    /// Removes the attribute; its value, if it was present.
+    @discardableResult
+    mutating func removeValue(forKey name: String) -> AttributeValue? {
+        let index = position(of: name)
+        guard index < entries.count, entries[index].name == name else {
+            return nil
+        }
+        return entries.remove(at: index).value
+    }
+
+    /// Makes room for `count` attributes.
+    mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+    }
+
     /// The first index whose name is not below `name` (binary search).
     private func position(of name: String) -> Int {
         var low = 0

@@ -249,7 +249,7 @@ extension ValidationRun {
             customLabels: fields.customLabels,
             productTypes: fields.productTypes,
             googleProductCategory: fields.googleProductCategory,
-            attributes: ProductAttributes(attributes)
+            attributes: attributes
         )
     }
 }
