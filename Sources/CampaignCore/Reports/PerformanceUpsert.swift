@@ -19,8 +19,11 @@ final class PerformanceUpsert {
     private static let columns = 11
 
     private let many: any SQLStatement
-    /// SQLite only: the texts bound in place.
-    private let texts: (days: PinnedTexts, placements: PinnedTexts, currencies: PinnedTexts)?
+    /// Days, placements and currencies repeat row after row: each is bound from one pinned copy (one cache per
+    /// column, so that a lookup mostly hits its first entry).
+    private let days = PinnedTexts()
+    private let placements = PinnedTexts()
+    private let currencies = PinnedTexts()
     private let db: any SQLConnection
     private var pending: [Values] = []
     /// New or changed rows, and rows already stored identically, so far.
@@ -39,7 +42,6 @@ final class PerformanceUpsert {
     }
 
     init(db: any SQLConnection) throws {
-        texts = db.kind == .sqlite ? (PinnedTexts(), PinnedTexts(), PinnedTexts()) : nil
         mergesRepeatedKeys = db.kind == .postgres
         rowsPerStatement = db.kind == .postgres ? 500 : 64
         many = try db.prepare(sql: Self.sql(rows: rowsPerStatement))
@@ -49,7 +51,7 @@ final class PerformanceUpsert {
 
     deinit {
         // The statement stays in the connection's cache after this upsert, and the texts bound in place, are gone.
-        (many as? SQLiteStatement)?.clearBindings()
+        many.clearBindings()
     }
 
     static func sql(rows: Int) -> String {
@@ -92,7 +94,7 @@ final class PerformanceUpsert {
     func flush() throws {
         if !pending.isEmpty {
             let tail = try db.prepare(sql: Self.sql(rows: pending.count))
-            defer { (tail as? SQLiteStatement)?.clearBindings() }
+            defer { tail.clearBindings() }
             try write(pending[...], with: tail)
         }
         try db.finishPending()
@@ -101,132 +103,32 @@ final class PerformanceUpsert {
     }
 
     private func write(_ rows: ArraySlice<Values>, with statement: any SQLStatement) throws {
-        if let texts, let sqlite = statement as? SQLiteStatement {
-            try write(rows, with: sqlite, days: texts.days, placements: texts.placements, currencies: texts.currencies)
-            return
-        }
         var parameter: Int32 = 1
         for row in rows {
-            statement.bind(row.day, at: parameter)
-            statement.bind(row.placement, at: parameter + 3)
-            statement.bind(row.currency, at: parameter + 4)
-            Self.bindNumbers(of: row, to: statement, at: parameter)
+            statement.bind(days.pinned(row.day), at: parameter)
+            statement.bind(row.entity, at: parameter + 1)
+            statement.bind(Int64(row.hour), at: parameter + 2)
+            statement.bind(placements.pinned(row.placement), at: parameter + 3)
+            statement.bind(currencies.pinned(row.currency), at: parameter + 4)
+            statement.bind(row.metrics.impressions, at: parameter + 5)
+            statement.bind(row.metrics.engagements, at: parameter + 6)
+            statement.bind(row.metrics.clicks, at: parameter + 7)
+            statement.bind(row.metrics.linkClicks, at: parameter + 8)
+            statement.bind(row.metrics.buyClicks, at: parameter + 9)
+            statement.bind(row.metrics.spendMicros, at: parameter + 10)
             parameter += Int32(Self.columns)
         }
-        // On PostgreSQL the upsert is pipelined: the next one is prepared while the server runs this one.
+        // On PostgreSQL the upsert is pipelined: the next one is prepared while the server runs this one (its values
+        // were copied when bound).
         let count = rows.count
         try statement.execute { [self] changes in
             changed += changes
             unchanged += count - changes
         }
-    }
-
-    /// Binds a row's entity, hour and metrics: every column but the three texts, for the row whose first
-    /// parameter is `parameter`.
-    private static func bindNumbers(of row: Values, to statement: some SQLStatement, at parameter: Int32) {
-        statement.bind(row.entity, at: parameter + 1)
-        statement.bind(Int64(row.hour), at: parameter + 2)
-        statement.bind(row.metrics.impressions, at: parameter + 5)
-        statement.bind(row.metrics.engagements, at: parameter + 6)
-        statement.bind(row.metrics.clicks, at: parameter + 7)
-        statement.bind(row.metrics.linkClicks, at: parameter + 8)
-        statement.bind(row.metrics.buyClicks, at: parameter + 9)
-        statement.bind(row.metrics.spendMicros, at: parameter + 10)
-    }
-
-    /// The SQLite path: the same values, with days, placements and currencies bound in place (one cache each, so
-    /// that a lookup mostly hits its first entry).
-    private func write(
-        _ rows: ArraySlice<Values>,
-        with statement: SQLiteStatement,
-        days: PinnedTexts,
-        placements: PinnedTexts,
-        currencies: PinnedTexts
-    ) throws {
-        var parameter: Int32 = 1
-        for row in rows {
-            statement.bindInPlace(days.pinned(row.day), at: parameter)
-            statement.bindInPlace(placements.pinned(row.placement), at: parameter + 3)
-            statement.bindInPlace(currencies.pinned(row.currency), at: parameter + 4)
-            Self.bindNumbers(of: row, to: statement, at: parameter)
-            parameter += Int32(Self.columns)
-        }
-        let changes = try statement.execute()
-        changed += changes
-        unchanged += rows.count - changes
-        // The statement has run: texts no row of it needs any more can go. Those it still points to are bound
-        // again before it runs next (every parameter is, each time).
+        // The statement has run (or holds copies): texts no row of it needs any more can go. Those it still points
+        // to are bound again before it runs next (every parameter is, each time).
         days.releaseRetired()
         placements.releaseRetired()
         currencies.releaseRetired()
-    }
-}
-
-/// A text's bytes at a fixed address, NUL-terminated, owned by a ``PinnedTexts``.
-struct PinnedText {
-    let bytes: UnsafePointer<CChar>
-    let count: Int
-}
-
-/// Copies of the few texts that repeat row after row (days, placements, currencies), made once each, so that SQLite
-/// can read them in place rather than copy each into its own memory for every row: at ten million rows those copies
-/// were a fifth of the writing thread's work.
-///
-/// Keeps the last ``capacity`` distinct texts; one pushed out is freed only by ``releaseRetired()``, which the
-/// caller calls once the statement it was bound to has run.
-final class PinnedTexts {
-    static let capacity = 16
-    private var slots: [(text: String, pinned: PinnedText)] = []
-    /// The slot that answered last: rows come in runs of one day, placements alternate among a few.
-    private var last = 0
-    private var retired: [PinnedText] = []
-
-    init() {
-        slots.reserveCapacity(Self.capacity)
-    }
-
-    deinit {
-        releaseRetired()
-        for slot in slots {
-            UnsafeMutablePointer(mutating: slot.pinned.bytes).deallocate()
-        }
-    }
-
-    /// The pinned copy of `text`, made now if it is not held.
-    func pinned(_ text: String) -> PinnedText {
-        // Lengths first: comparing two different strings costs more than comparing their lengths.
-        let length = text.utf8.count
-        if last < slots.count, slots[last].pinned.count == length, slots[last].text == text {
-            return slots[last].pinned
-        }
-        for index in slots.indices where slots[index].pinned.count == length && slots[index].text == text {
-            last = index
-            return slots[index].pinned
-        }
-        if slots.count == Self.capacity {
-            retired.append(slots.removeFirst().pinned)
-        }
-        var copy = text
-        let pinned = copy.withUTF8 { utf8 in
-            let bytes = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count + 1)
-            utf8.withMemoryRebound(to: CChar.self) { source in
-                if let base = source.baseAddress {
-                    bytes.initialize(from: base, count: source.count)
-                }
-            }
-            bytes[utf8.count] = 0
-            return PinnedText(bytes: bytes, count: utf8.count)
-        }
-        slots.append((text, pinned))
-        last = slots.count - 1
-        return pinned
-    }
-
-    /// Frees the copies pushed out since the last call.
-    func releaseRetired() {
-        for pinned in retired {
-            UnsafeMutablePointer(mutating: pinned.bytes).deallocate()
-        }
-        retired.removeAll(keepingCapacity: true)
     }
 }

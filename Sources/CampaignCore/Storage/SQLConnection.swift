@@ -72,6 +72,12 @@ protocol SQLStatement: AnyObject {
     func bind(_ value: Int64?, at parameter: Int32)
     func bind(_ value: Data?, at parameter: Int32)
     func bind(_ value: SQLValue, at parameter: Int32)
+    /// Binds text held by a ``PinnedTexts`` until the statement has run: SQLite reads it in place instead of copying
+    /// it; a server connection copies it, as any text.
+    func bind(_ text: PinnedText, at parameter: Int32)
+
+    /// Forgets every bound value, so that none still points to pinned text once its owner is gone.
+    func clearBindings()
 
     /// Runs the statement with the values bound; returns the rows it changed.
     @discardableResult

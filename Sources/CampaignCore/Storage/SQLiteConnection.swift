@@ -111,13 +111,12 @@ final class SQLiteStatement: SQLStatement {
         }
     }
 
-    /// Binds text that SQLite reads in place (`SQLITE_STATIC`) instead of copying it: the bytes must stay valid and
-    /// unchanged until the statement has run, and the parameter must be bound again before it runs once more.
-    func bindInPlace(_ text: PinnedText, at parameter: Int32) {
+    /// `SQLITE_STATIC`: SQLite reads the bytes in place. They stay valid and unchanged until the statement has run,
+    /// and the parameter is bound again before it runs once more.
+    func bind(_ text: PinnedText, at parameter: Int32) {
         _ = sqlite3_bind_text(handle, parameter, text.bytes, Int32(text.count), nil)
     }
 
-    /// Forgets every bound value (after texts bound in place are freed, so that none is left dangling).
     func clearBindings() {
         sqlite3_clear_bindings(handle)
     }
