@@ -66,9 +66,8 @@ gen() {
     echo "$want" >"$out.args"
 }
 
-# cpu_ticks: "steal total" jiffies of all CPUs so far (/proc/stat). On a shared VM the hypervisor "steals" time
-# from the guest; a run during which it stole much is slow for reasons that are not the program's.
-cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t }' /proc/stat; }
+# shellcheck source=steal.sh
+source "$ROOT/Scripts/bench/steal.sh"
 STEALS=()
 
 # measure LOG CMD…: runs CMD with its output in LOG; sets WALL (s), RSS (KiB or n/a) and RC, and appends the
@@ -87,8 +86,7 @@ measure() {
         WALL=$(tail -n1 "$times") RSS=n/a
     fi
     after=$(cpu_ticks)
-    STEALS+=("$(awk -v b="$before" -v a="$after" \
-        'BEGIN { split(b, x, " "); split(a, y, " "); d = y[2] - x[2]; printf "%.0f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }')")
+    STEALS+=("$(steal_percent "$before" "$after")")
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

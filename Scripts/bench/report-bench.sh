@@ -58,9 +58,8 @@ if [[ ! -x $BENCH_DIR/venv/bin/python ]]; then
     "$BENCH_DIR/venv/bin/pip" install -q duckdb >&2
 fi
 
-# cpu_ticks: "steal total" jiffies of all CPUs so far (/proc/stat). On a shared VM the hypervisor "steals" time
-# from the guest; a run during which it stole much is slow for reasons that are not the program's.
-cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t }' /proc/stat; }
+# shellcheck source=steal.sh
+source "$ROOT/Scripts/bench/steal.sh"
 
 # timed NAME CMD…: runs CMD, records "wall_s rss_kib steal_percent" in $BENCH_DIR/NAME.time.
 timed() {
@@ -71,8 +70,7 @@ timed() {
         || { log "$name failed:"; tail -20 "$BENCH_DIR/$name.log" >&2; exit 1; }
     after=$(cpu_ticks)
     local steal
-    steal=$(awk -v b="$before" -v a="$after" \
-        'BEGIN { split(b, x, " "); split(a, y, " "); d = y[2] - x[2]; printf "%.0f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }')
+    steal=$(steal_percent "$before" "$after")
     echo "$(tail -n1 "$BENCH_DIR/$name.time") $steal" >"$BENCH_DIR/$name.time"
     log "$name: $(cut -d' ' -f1 "$BENCH_DIR/$name.time") s (hypervisor steal $steal %)"
 }
