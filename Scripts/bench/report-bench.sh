@@ -187,8 +187,8 @@ check "$BENCH_DIR/campaignctl.csv" "$BENCH_DIR/sqlite3.csv" "$BENCH_DIR/duckdb.c
 
 perf_rows=$(($(wc -l <"$CSV") - 1))
 events=$(wc -l <"$EVENTS")
-rate() { python3 -c "print(f'{$1 / $2:,.0f}')"; }
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+rate() { python3 -c "print(f'{$1 / $2:,.0f}' if $2 > 0 else 'n/a')"; }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}' if $2 > 0 else 'n/a')"; }
 {
     echo "| step | input | wall s | rows/s | peak RSS MiB | steal % |"
     echo "|---|---|---:|---:|---:|---:|"
