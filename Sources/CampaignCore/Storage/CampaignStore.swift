@@ -82,6 +82,10 @@ public struct CampaignStore: Sendable {
             // NORMAL is durable in WAL mode except for the last transactions on power loss,
             // and it keeps large imports fast.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // 16 KiB pages for a new file (an existing one keeps its own): a product row is about 2 KB, two of which
+            // left a quarter of a 4 KiB page empty. The catalog file is a fifth smaller, so an import writes (to the
+            // WAL, then to the file) a fifth less.
+            try db.execute(sql: "PRAGMA page_size = 16384")
         }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)

@@ -24,4 +24,21 @@ struct SQLiteLibraryTests {
             #expect(sqlite3_db_mutex(sqlite.db.sqliteConnection) == nil)
         }
     }
+
+    @Test("a new SQLite store has 16 KiB pages; an existing file keeps its own and still opens")
+    func pageSize() throws {
+        let folder = try TemporaryDirectory()
+        let store = try CampaignStore.open(at: folder.path("new.sqlite"), context: .test())
+        #expect(try store.read { try $0.fetchOne(Int.self, sql: "PRAGMA page_size", arguments: []) } == 16_384)
+        let oldPath = folder.path("old.sqlite")
+        let old = try DatabaseQueue(path: oldPath)
+        try old.write { db in
+            try db.execute(sql: "PRAGMA page_size = 4096")
+            try db.execute(sql: "CREATE TABLE kept (id INTEGER PRIMARY KEY)")
+        }
+        try old.close()
+        let reopened = try CampaignStore.open(at: oldPath, context: .test())
+        #expect(try reopened.read { try $0.fetchOne(Int.self, sql: "PRAGMA page_size", arguments: []) } == 4096)
+        #expect(try reopened.read { try $0.fetchOne(Int.self, sql: "SELECT count(*) FROM kept", arguments: []) } == 0)
+    }
 }
