@@ -137,6 +137,32 @@ import Testing
         #expect(allowed.removed == 4)
     }
 
+    @Test func removalsAreRecordedOnceEachAcrossManyAndLeaveOtherCatalogsAlone() throws {
+        _ = try importFeed(FeedBuilder(count: 1_201))
+        _ = try store.importFeed(
+            at: FeedBuilder(count: 3, prefix: "OTHER").write(to: folder, as: "other.xml"),
+            options: ImportOptions(catalog: "other")
+        )
+        let cut = try importFeed(
+            FeedBuilder(count: 1),
+            name: "cut.xml",
+            options: ImportOptions(catalog: "shop", allowMassRemoval: true)
+        )
+        #expect((cut.removed, cut.unchanged) == (1_200, 1))
+        let diff = try store.importDiff(importID: try #require(cut.importID))
+        #expect(diff.allSatisfy { $0.change == "removed" })
+        #expect(diff.count == 1_200)
+        #expect(Set((1..<1_201).map { "SKU-\($0)" }).subtracting(diff.map(\.productID)).isEmpty)
+        let history = try store.productHistory(catalog: "shop", id: "SKU-700")
+        #expect(history.map(\.change) == ["added", "removed"])
+        #expect(history[1].beforeJSON?.contains("\"id\":\"SKU-700\"") == true)
+        // A removed product is not removed again by the next import; the other catalog is untouched.
+        let again = try importFeed(FeedBuilder(count: 1), name: "again.xml")
+        #expect((again.removed, again.unchanged) == (0, 1))
+        #expect(try store.products(catalog: "other").count == 3)
+        #expect(try store.products(catalog: "shop").count == 1)
+    }
+
     @Test func aFatalErrorMidwayLeavesTheCatalogExactlyAsItWas() throws {
         _ = try importFeed(FeedBuilder(count: 3000))
         let before = try snapshot()
