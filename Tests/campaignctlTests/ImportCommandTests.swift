@@ -39,6 +39,39 @@ import Testing
         #expect(result.stdout.contains("  - removed ML-VAS-SOL-VER"))
     }
 
+    @Test func aLongDiffIsCountedNotListed() throws {
+        let cli = try CLIRunner()
+        // 201 products whose prices all change: one entry more than the listing limit. Then 199 changes, one
+        // unchanged product and one removed: exactly the limit.
+        func feed(count: Int, price: String, unchanged: Int? = nil) -> String {
+            let items = (0..<count).map { index in
+                """
+                <item><g:id>P-\(index)</g:id><g:title>Lamp \(index)</g:title><g:description>A lamp.</g:description>
+                <g:link>https://shop.example/p/\(index)</g:link><g:image_link>https://shop.example/\(index).jpg</g:image_link>
+                <g:availability>in_stock</g:availability><g:price>\(index == unchanged ? "11.00 EUR" : price)</g:price><g:condition>new</g:condition>
+                <g:brand>Lumen</g:brand><g:mpn>M-\(index)</g:mpn></item>
+                """
+            }
+            return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel><title>Lamps</title>
+                \(items.joined(separator: "\n"))
+                </channel></rss>
+                """
+        }
+        try cli.run("import", try cli.folder.write("a.xml", feed(count: 201, price: "10.00 EUR")))
+        let long = try cli.run("import", try cli.folder.write("b.xml", feed(count: 201, price: "11.00 EUR")))
+        #expect(long.status == 0)
+        #expect(long.stdout.hasSuffix("\n  201 products changed (campaignctl catalog history shows them)\n"))
+        let listed = try cli.run(
+            "import",
+            try cli.folder.write("c.xml", feed(count: 200, price: "12.00 EUR", unchanged: 199))
+        )
+        #expect(listed.stdout.contains("\n  ~ changed P-0\n      price: 11.00 EUR → 12.00 EUR\n"))
+        #expect(listed.stdout.contains("\n  - removed P-200\n"))
+        #expect(!listed.stdout.contains("products changed"))
+    }
+
     @Test func jsonReportIsMachineReadable() throws {
         let cli = try CLIRunner()
         let result = try cli.run(
