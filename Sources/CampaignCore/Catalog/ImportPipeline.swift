@@ -8,8 +8,9 @@ struct PreparedItem: Sendable {
     /// `id` lower-cased: ids that differ only in case are one product.
     var key: String?
     var seenKey: SeenSet.Key?
-    /// Canonical JSON of the attributes and its SHA-256, for valid items.
-    var json: String?
+    /// Canonical JSON of the attributes (UTF-8, bound as text without becoming a `String`) and its SHA-256, for
+    /// valid items.
+    var json: [UInt8]?
     var hash: Data?
 }
 
@@ -127,7 +128,7 @@ final class ImportPipeline: @unchecked Sendable {
         if let product = item.product {
             let bytes = product.attributes.canonicalJSONBytes()
             prepared.hash = bytes.withUnsafeBytes { Data(SHA256.hash(data: $0)) }
-            prepared.json = String(decoding: bytes, as: UTF8.self)
+            prepared.json = bytes
         }
         return prepared
     }

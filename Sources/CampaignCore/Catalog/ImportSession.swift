@@ -423,7 +423,7 @@ struct ImportSession {
         try markRejected.execute()
     }
 
-    private func insert(_ product: ProductData, key: String, json: String, hash: Data) throws {
+    private func insert(_ product: ProductData, key: String, json: [UInt8], hash: Data) throws {
         insertProduct.bind(catalogID, at: 1)
         insertProduct.bind(key, at: 2)
         let next = bindContent(product, json: json, hash: hash, to: insertProduct, from: 3)
@@ -432,7 +432,7 @@ struct ImportSession {
         try insertProduct.execute()
     }
 
-    private func update(_ rowID: Int64, with product: ProductData, json: String, hash: Data) throws {
+    private func update(_ rowID: Int64, with product: ProductData, json: [UInt8], hash: Data) throws {
         let next = bindContent(product, json: json, hash: hash, to: updateProduct, from: 1)
         updateProduct.bind(importID, at: next)
         updateProduct.bind(importID, at: next + 1)
@@ -444,7 +444,7 @@ struct ImportSession {
     /// returns the next parameter.
     private func bindContent(
         _ product: ProductData,
-        json: String,
+        json: [UInt8],
         hash: Data,
         to statement: any SQLStatement,
         from first: Int32
@@ -466,7 +466,7 @@ struct ImportSession {
         for index in 0..<5 {
             statement.bind(label(product, index), at: p + 13 + Int32(index))
         }
-        statement.bind(json, at: p + 18)
+        statement.bind(utf8Text: json, at: p + 18)
         statement.bind(hash, at: p + 19)
         return p + 20
     }

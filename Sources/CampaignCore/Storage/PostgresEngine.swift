@@ -658,6 +658,9 @@ final class PostgresSQLStatement: SQLStatement {
 
     func bind(_ value: String?, at parameter: Int32) { bind(value.sqlValue, at: parameter) }
     func bind(_ text: PinnedText, at parameter: Int32) { bind(text.string, at: parameter) }
+    func bind(utf8Text bytes: [UInt8], at parameter: Int32) {
+        bind(String(decoding: bytes, as: UTF8.self), at: parameter)
+    }
     func clearBindings() { values.removeAll(keepingCapacity: true) }
     func bind(_ value: Int64?, at parameter: Int32) { bind(value.sqlValue, at: parameter) }
     func bind(_ value: Data?, at parameter: Int32) { bind(value.sqlValue, at: parameter) }

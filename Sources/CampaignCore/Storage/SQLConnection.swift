@@ -72,6 +72,8 @@ protocol SQLStatement: AnyObject {
     func bind(_ value: Int64?, at parameter: Int32)
     func bind(_ value: Data?, at parameter: Int32)
     func bind(_ value: SQLValue, at parameter: Int32)
+    /// Binds text the caller built as UTF-8 bytes (valid UTF-8 by construction), without making a `String` of it.
+    func bind(utf8Text bytes: [UInt8], at parameter: Int32)
     /// Binds text held by a ``PinnedTexts`` until the statement has run: SQLite reads it in place instead of copying
     /// it; a server connection copies it, as any text.
     func bind(_ text: PinnedText, at parameter: Int32)

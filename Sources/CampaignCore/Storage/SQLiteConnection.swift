@@ -111,6 +111,23 @@ final class SQLiteStatement: SQLStatement {
         }
     }
 
+    func bind(utf8Text bytes: [UInt8], at parameter: Int32) {
+        bytes.withUnsafeBufferPointer { buffer in
+            // SQLITE_TRANSIENT: SQLite copies the bytes before this returns; the empty text gets a literal.
+            guard let base = buffer.baseAddress, !buffer.isEmpty else {
+                _ = sqlite3_bind_text(handle, parameter, "", 0, nil)
+                return
+            }
+            _ = sqlite3_bind_text(
+                handle,
+                parameter,
+                UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                Int32(buffer.count),
+                unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            )
+        }
+    }
+
     /// `SQLITE_STATIC`: SQLite reads the bytes in place. They stay valid and unchanged until the statement has run,
     /// and the parameter is bound again before it runs once more.
     func bind(_ text: PinnedText, at parameter: Int32) {
