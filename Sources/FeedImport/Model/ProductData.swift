@@ -216,17 +216,16 @@ public struct ProductAttributes: Hashable, Sendable {
             output.append(UInt8(ascii: "]"))
         case .group(let members):
             output.append(UInt8(ascii: "{"))
-            // Attribute names are ASCII, for which `<` is byte order (and it has a fast path for short strings).
-            let keys = members.keys.sorted(by: <)
-            for (index, key) in keys.enumerated() {
+            // Attribute names are ASCII, for which `<` is byte order (and it has a fast path for short strings). The
+            // members are sorted with their values, so that none is looked up (hashed) again.
+            let sorted = members.sorted { $0.key < $1.key }
+            for (index, member) in sorted.enumerated() {
                 if index > 0 {
                     output.append(UInt8(ascii: ","))
                 }
-                writeString(key, to: &output)
+                writeString(member.key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                if let member = members[key] {
-                    write(member, to: &output)
-                }
+                write(member.value, to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }

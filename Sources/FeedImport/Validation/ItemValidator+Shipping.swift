@@ -11,7 +11,9 @@ extension ValidationRun {
                 continue
             }
             let currency = price?.currency ?? value(.currency).map { TextCheck.asciiUppercased($0.text) }
-            var members: [String: AttributeValue] = [:]
+            // Sized for the usual members (country, region, service, price, handling and transit times): growing
+            // from empty rehashed it three times per group.
+            var members: [String: AttributeValue] = Dictionary(minimumCapacity: 8)
             var hasCountry = false
             var hasPrice = false
             // min/max handling and transit days with their lines, in that order.

@@ -182,15 +182,7 @@ struct ValidationRun {
     /// with its `name` and `unit`.
     static func canonicalValue(of field: FeedField) -> AttributeValue {
         if field.isGroup {
-            var members: [String: AttributeValue] = [:]
-            for child in field.children where members[child.name] == nil {
-                let value = canonicalValue(of: child)
-                if case .text(let text) = value, text.isEmpty {
-                    continue
-                }
-                members[child.name] = value
-            }
-            return .group(members)
+            return .group(members(of: field.children))
         }
         let text = TextCheck.trimmed(field.value)
         guard !field.xmlAttributes.isEmpty, field.name == "param" else {
