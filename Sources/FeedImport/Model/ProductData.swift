@@ -186,25 +186,24 @@ public struct ProductAttributes: Hashable, Sendable {
     /// Hand-written because `JSONEncoder` costs about ten times as much per item, which alone
     /// would blow the import budget of a million-item feed.
     public func canonicalJSONBytes() -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(2048)
+        var output = CanonicalJSONWriter(capacity: 2048)
         output.append(UInt8(ascii: "{"))
         for (index, entry) in entries.enumerated() {
             if index > 0 {
                 output.append(UInt8(ascii: ","))
             }
-            Self.writeString(entry.name, to: &output)
+            output.appendString(entry.name)
             output.append(UInt8(ascii: ":"))
             Self.write(entry.value, to: &output)
         }
         output.append(UInt8(ascii: "}"))
-        return output
+        return output.bytes()
     }
 
-    private static func write(_ value: AttributeValue, to output: inout [UInt8]) {
+    private static func write(_ value: AttributeValue, to output: inout CanonicalJSONWriter) {
         switch value {
         case .text(let text):
-            writeString(text, to: &output)
+            output.appendString(text)
         case .list(let items):
             output.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
@@ -223,59 +222,11 @@ public struct ProductAttributes: Hashable, Sendable {
                 if index > 0 {
                     output.append(UInt8(ascii: ","))
                 }
-                writeString(member.key, to: &output)
+                output.appendString(member.key)
                 output.append(UInt8(ascii: ":"))
                 write(member.value, to: &output)
             }
             output.append(UInt8(ascii: "}"))
-        }
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    private static func writeString(_ text: String, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            var start = 0
-            for index in 0..<bytes.count where bytes[index] < 0x20 || bytes[index] == 0x22 || bytes[index] == 0x5C {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                escape(bytes[index], to: &output)
-                start = index + 1
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
-        }
-        if copied == nil {
-            for byte in text.utf8 {
-                if byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                    escape(byte, to: &output)
-                } else {
-                    output.append(byte)
-                }
-            }
-        }
-        output.append(UInt8(ascii: "\""))
-    }
-
-    private static func escape(_ byte: UInt8, to output: inout [UInt8]) {
-        switch byte {
-        case UInt8(ascii: "\""):
-            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-        case UInt8(ascii: "\\"):
-            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-        case 0x0A:
-            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-        case 0x0D:
-            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-        case 0x09:
-            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-        case 0x08:
-            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-        case 0x0C:
-            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-        default:
-            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-            output.append(hexDigits[Int(byte >> 4)])
-            output.append(hexDigits[Int(byte & 0x0F)])
         }
     }
 }

@@ -83,4 +83,59 @@ struct FastPathTests {
         #expect(Country.isAlpha2("DE") && Country.isAlpha2("ZW") && Country.isAlpha2("AX"))
         #expect(!Country.isAlpha2("UK") && !Country.isAlpha2("EU") && !Country.isAlpha2("de"))
     }
+
+    @Test func escapeWordTestFindsEveryByteThatNeedsEscaping() {
+        func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x22 || byte == 0x5C }
+        func word(_ bytes: [UInt8]) -> UInt64 {
+            bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        }
+        // Each byte value at each position, among neighbours just above and below the limits.
+        for filler: UInt8 in [0x61, 0x20, 0x21, 0x23, 0x5B, 0x5D, 0x80, 0xFF] {
+            for value in UInt8.min...UInt8.max {
+                for position in 0..<8 {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[position] = value
+                    #expect(
+                        CanonicalJSONWriter.mayNeedEscape(word(bytes)) == bytes.contains(where: needsEscape),
+                        "\(bytes)"
+                    )
+                }
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100_000 {
+            let bytes = (0..<8).map { _ in UInt8.random(in: 0x10...0x60, using: &generator) }
+            #expect(CanonicalJSONWriter.mayNeedEscape(word(bytes)) == bytes.contains(where: needsEscape))
+        }
+    }
+
+    @Test func canonicalJSONEscapesAtEveryOffset() {
+        func escaped(_ text: String) -> String {
+            text.unicodeScalars.map { scalar -> String in
+                switch scalar {
+                case "\"": "\\\""
+                case "\\": "\\\\"
+                case "\n": "\\n"
+                case "\r": "\\r"
+                case "\t": "\\t"
+                case "\u{08}": "\\b"
+                case "\u{0C}": "\\f"
+                case let control where control.value < 0x20:
+                    "\\u00" + (control.value < 0x10 ? "0" : "") + String(control.value, radix: 16)
+                default: String(scalar)
+                }
+            }.joined()
+        }
+        for special in ["\"", "\\", "\n", "\u{01}", "\u{1F}", "é", "💡"] {
+            for length in [1, 7, 8, 9, 15, 16, 17, 31, 40] {
+                for offset in 0..<length {
+                    var characters = Array(repeating: "x", count: length)
+                    characters[offset] = special
+                    let text = characters.joined()
+                    let json = ProductAttributes(["k": .text(text)]).canonicalJSON()
+                    #expect(json == "{\"k\":\"\(escaped(text))\"}", "\(special) at \(offset) of \(length)")
+                }
+            }
+        }
+    }
 }
