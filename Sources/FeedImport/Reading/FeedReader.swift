@@ -204,7 +204,11 @@ final class SAXState {
     @exclusivity(unchecked) private var childName = ""
     @exclusivity(unchecked) private var childLine = 0
     @exclusivity(unchecked) private var collecting = Collecting.none
-    @exclusivity(unchecked) private var text: [UInt8] = []
+    /// The text of the element being collected: a buffer reused for every element (an `Array` checked its uniqueness
+    /// and capacity on every append and every reset).
+    @exclusivity(unchecked) private var text: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var textCount = 0
+    @exclusivity(unchecked) private var textCapacity = 4096
     @exclusivity(unchecked) private var textTruncated = false
 
     /// Direct-mapped caches keyed by libxml2's interned name pointers (a dictionary lookup costs more).
@@ -240,7 +244,11 @@ final class SAXState {
 
     init(file: String) {
         self.file = file
-        text.reserveCapacity(4096)
+        text = .allocate(capacity: textCapacity)
+    }
+
+    deinit {
+        text.deallocate()
     }
 
     static func from(_ context: UnsafeMutableRawPointer?) -> SAXState? {
@@ -472,12 +480,12 @@ final class SAXState {
     }
 
     private func finishField() {
-        guard let builder = field else {
+        // Moved out, not copied: a copy retained and released each of its strings and arrays.
+        guard let builder = field.take() else {
             return
         }
         let value = takeText()
         collecting = .none
-        field = nil
         if builder.isGroup {
             fields.append(
                 FeedField(
@@ -547,7 +555,7 @@ final class SAXState {
 
     private func beginText(_ mode: Collecting) {
         collecting = mode
-        text.removeAll(keepingCapacity: true)
+        textCount = 0
         textTruncated = false
     }
 
@@ -555,26 +563,35 @@ final class SAXState {
         guard collecting != .none, let characters, length > 0 else {
             return
         }
-        let room = FeedReader.maximumFieldLength - text.count
-        if Int(length) <= room {
-            text.append(contentsOf: UnsafeBufferPointer(start: characters, count: Int(length)))
-        } else {
-            if room > 0 {
-                text.append(contentsOf: UnsafeBufferPointer(start: characters, count: room))
-            }
+        let room = FeedReader.maximumFieldLength - textCount
+        let kept = min(Int(length), room)
+        if kept < Int(length) {
             textTruncated = true
         }
+        guard kept > 0 else {
+            return
+        }
+        if textCount + kept > textCapacity {
+            let capacity = min(max(textCapacity * 2, textCount + kept), FeedReader.maximumFieldLength)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            grown.update(from: text, count: textCount)
+            text.deallocate()
+            text = grown
+            textCapacity = capacity
+        }
+        (text + textCount).update(from: characters, count: kept)
+        textCount += kept
     }
 
     private func takeText() -> (text: String, truncated: Bool) {
-        var value = String(decoding: text, as: UTF8.self)
+        var value = String(decoding: UnsafeBufferPointer(start: text, count: textCount), as: UTF8.self)
         if textTruncated {
             // Cutting at a byte limit may split a character; drop the replacement it becomes.
             while value.last == "\u{FFFD}" {
                 value.removeLast()
             }
         }
-        text.removeAll(keepingCapacity: true)
+        textCount = 0
         return (value, textTruncated)
     }
 

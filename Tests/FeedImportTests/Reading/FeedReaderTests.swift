@@ -102,6 +102,27 @@ func value(_ record: FeedRecord, _ name: String) -> String? {
         #expect(value(record, "link") == "https://shop.example/p?a=1&b=2")
     }
 
+    @Test func longTextsInManyPiecesAreReadExactlyAndTheBufferIsReusedCleanly() throws {
+        // Entities and CDATA split a text into many callbacks; 20,000 bytes outgrow the reader's first 4 KiB buffer.
+        let pieces = (0..<900).map { "part \($0) &amp; <![CDATA[<b>\($0)</b>]]> é " }
+        let long = pieces.joined()
+        let expected = (0..<900).map { "part \($0) & <b>\($0)</b> é " }.joined()
+        let records = try readAll(
+            """
+            <rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>
+            <item><g:id>A</g:id><g:description>\(long)</g:description><g:title>Short</g:title></item>
+            <item><g:id>B</g:id><g:description>x</g:description><g:title></g:title></item>
+            </channel></rss>
+            """
+        )
+        #expect(expected.utf8.count > 20_000)
+        #expect(value(records[0], "description") == expected)
+        #expect(value(records[0], "title") == "Short")
+        #expect(value(records[1], "description") == "x")
+        #expect(value(records[1], "title") == "")
+        #expect(records.allSatisfy { $0.fields.allSatisfy { !$0.isTruncated } })
+    }
+
     @Test func keepsRepeatedAttributesAndNestedGroupsInOrder() throws {
         let records = try readAll(
             """
