@@ -130,16 +130,16 @@ public final class FeedReader {
         var handler = xmlSAXHandler()
         handler.initialized = clx_sax2_magic()
         handler.startElementNs = { context, localName, prefix, uri, _, _, attributeCount, _, attributes in
-            SAXState.from(context)?.startElement(localName, prefix, uri, attributeCount, attributes)
+            SAXState.with(context) { $0.startElement(localName, prefix, uri, attributeCount, attributes) }
         }
         handler.endElementNs = { context, _, _, _ in
-            SAXState.from(context)?.endElement()
+            SAXState.with(context) { $0.endElement() }
         }
         handler.characters = { context, characters, length in
-            SAXState.from(context)?.appendText(characters, length)
+            SAXState.with(context) { $0.appendText(characters, length) }
         }
         handler.cdataBlock = { context, characters, length in
-            SAXState.from(context)?.appendText(characters, length)
+            SAXState.with(context) { $0.appendText(characters, length) }
         }
         handler.entityDecl = { context, name, _, _, _, _ in
             SAXState.from(context)?.refuseEntity(name)
@@ -249,6 +249,16 @@ final class SAXState {
 
     deinit {
         text.deallocate()
+    }
+
+    /// Runs `body` on the state behind a callback's context without retaining it: the reader owns the state for
+    /// the whole parse, and a retain and release per callback (millions of them) cost more than the body of most.
+    @inline(__always)
+    static func with(_ context: UnsafeMutableRawPointer?, _ body: (SAXState) -> Void) {
+        guard let context else {
+            return
+        }
+        Unmanaged<SAXState>.fromOpaque(context)._withUnsafeGuaranteedRef(body)
     }
 
     static func from(_ context: UnsafeMutableRawPointer?) -> SAXState? {
