@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# callgrind-import.sh — instructions executed by each thread of `campaignctl import`, which, unlike wall time,
+# do not depend on this host's load (its speed varies by a third from one hour to the next).
+#
+# Usage (a measurement tool, never run by CI):
+#   Scripts/bench/callgrind-import.sh BINARY [FEED]
+#   FEED defaults to $BENCH_DIR/feed-5000.xml (BENCH_DIR: /work/bench/import; generate_feed.py makes it).
+#
+# Prints one line per thread: the callgrind file, all instructions, those of SHA-256 and the rest. Valgrind runs
+# BoringSSL's AVX code for SHA-256, where the machine itself uses the SHA extensions (several times faster), so
+# compare the rest. Inspect a thread with `callgrind_annotate <file>`.
+#
+# Valgrind 3.19 dies with an internal error when the process exits (in libdispatch's signal thread), before it
+# writes its profile, so each thread's counts are dumped when its part of the import returns: the reading and
+# validating threads' loops (ImportPipeline.read / validate) and the writer's transaction (runImport's closure).
+set -euo pipefail
+
+BINARY=${1:?usage: callgrind-import.sh BINARY [FEED]}
+BENCH_DIR=${BENCH_DIR:-/work/bench/import}
+FEED=${2:-$BENCH_DIR/feed-5000.xml}
+WORK=$(mktemp -d /tmp/callgrind-import.XXXXXX)
+
+command -v valgrind > /dev/null || { echo "callgrind-import: valgrind is not installed" >&2; exit 69; }
+[[ -f $FEED ]] || { echo "callgrind-import: no feed at $FEED" >&2; exit 66; }
+
+# Without debug information valgrind starts in seconds instead of minutes; symbols stay.
+strip --strip-debug -o "$WORK/campaignctl" "$BINARY"
+(
+    cd "$WORK"
+    valgrind --tool=callgrind --separate-threads=yes \
+        --dump-after='*ImportPipelineC8validate33_*LLyyF' \
+        --dump-after='*ImportPipelineC4read33_*LLyyF' \
+        --dump-after='*runImport*KXEfU0_' \
+        --callgrind-out-file="$WORK/callgrind.out" \
+        "$WORK/campaignctl" import --database "$WORK/workspace.sqlite" "$FEED" > "$WORK/stdout" 2> "$WORK/stderr" || true
+)
+shopt -s nullglob
+files=("$WORK"/callgrind.out.*)
+if [[ ${#files[@]} -eq 0 ]]; then
+    echo "callgrind-import: valgrind wrote no profile; see $WORK/stderr" >&2
+    exit 70
+fi
+for file in "${files[@]}"; do
+    total=$(awk '/^totals:/ {print $2}' "$file")
+    sha=$(callgrind_annotate "$file" 2> /dev/null | awk '/sha256_block_data_order/ {gsub(",", "", $1); print $1; exit}')
+    sha=${sha:-0}
+    echo "$file total=$total sha256=$sha rest=$((total - sha))"
+done
