@@ -42,7 +42,8 @@ if [[ ${#files[@]} -eq 0 ]]; then
 fi
 for file in "${files[@]}"; do
     total=$(awk '/^totals:/ {print $2}' "$file")
-    sha=$(callgrind_annotate "$file" 2> /dev/null | awk '/sha256_block_data_order/ {gsub(",", "", $1); print $1; exit}')
+    # awk reads to the end: quitting early would kill callgrind_annotate with SIGPIPE (and this script, pipefail).
+    sha=$(callgrind_annotate "$file" 2> /dev/null | awk '/sha256_block_data_order/ && !found {gsub(",", "", $1); print $1; found = 1}')
     sha=${sha:-0}
     echo "$file total=$total sha256=$sha rest=$((total - sha))"
 done

@@ -1,5 +1,5 @@
 /// The bytes of a canonical JSON document as it is written: a growable buffer without `Array`'s uniqueness and
-/// capacity checks on every append, which were a third of serialising an item (50 short strings each).
+/// capacity checks on every append (an item has about 50 short strings, each with its quotes).
 ///
 /// Hand-written because no package of the mirror writes JSON with sorted keys and minimal escaping into bytes, and
 /// `JSONEncoder` costs about ten times as much per item.
