@@ -44,32 +44,38 @@ struct CanonicalJSONWriter: ~Copyable {
     /// `"text"`, with quotes, backslashes and control characters escaped (RFC 8785: `\n`, `\u001f` …).
     mutating func appendString(_ text: String) {
         append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { bytes in
-            guard let start = bytes.baseAddress else {
-                return
-            }
-            var clean = 0
-            var index = 0
-            while index < bytes.count {
-                // Eight bytes at a time while none needs escaping (almost always).
-                if index + 8 <= bytes.count,
-                    !Self.mayNeedEscape(UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self))
-                {
-                    index += 8
-                    continue
-                }
-                let byte = bytes[index]
-                if byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                    append(UnsafeBufferPointer(rebasing: bytes[clean..<index]))
-                    escape(byte)
-                    clean = index + 1
-                }
-                index += 1
-            }
-            append(UnsafeBufferPointer(rebasing: bytes[clean...]))
+        // A native string's bytes are read in place; a small one (up to 15 bytes, kept inside the `String` value) is
+        // copied to the stack by `withUTF8`.
+        if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
+            var copy = text
+            copy.withUTF8 { appendEscaped($0) }
         }
         append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress else {
+            return
+        }
+        var clean = 0
+        var index = 0
+        while index < bytes.count {
+            // Eight bytes at a time while none needs escaping (almost always).
+            if index + 8 <= bytes.count,
+                !Self.mayNeedEscape(UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self))
+            {
+                index += 8
+                continue
+            }
+            let byte = bytes[index]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                append(UnsafeBufferPointer(rebasing: bytes[clean..<index]))
+                escape(byte)
+                clean = index + 1
+            }
+            index += 1
+        }
+        append(UnsafeBufferPointer(rebasing: bytes[clean...]))
     }
 
     /// Whether any of the eight bytes is below 0x20, a quote or a backslash: the "has less than" and "has zero byte"

@@ -188,13 +188,16 @@ public struct ProductAttributes: Hashable, Sendable {
     public func canonicalJSONBytes() -> [UInt8] {
         var output = CanonicalJSONWriter(capacity: 2048)
         output.append(UInt8(ascii: "{"))
-        for (index, entry) in entries.enumerated() {
-            if index > 0 {
-                output.append(UInt8(ascii: ","))
+        // Read in place: iterating the array copied each entry, retaining and releasing its name and value.
+        entries.withUnsafeBufferPointer { entries in
+            for index in entries.indices {
+                if index > 0 {
+                    output.append(UInt8(ascii: ","))
+                }
+                output.appendString(entries[index].name)
+                output.append(UInt8(ascii: ":"))
+                Self.write(entries[index].value, to: &output)
             }
-            output.appendString(entry.name)
-            output.append(UInt8(ascii: ":"))
-            Self.write(entry.value, to: &output)
         }
         output.append(UInt8(ascii: "}"))
         return output.bytes()
@@ -206,11 +209,13 @@ public struct ProductAttributes: Hashable, Sendable {
             output.appendString(text)
         case .list(let items):
             output.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                if index > 0 {
-                    output.append(UInt8(ascii: ","))
+            items.withUnsafeBufferPointer { items in
+                for index in items.indices {
+                    if index > 0 {
+                        output.append(UInt8(ascii: ","))
+                    }
+                    write(items[index], to: &output)
                 }
-                write(item, to: &output)
             }
             output.append(UInt8(ascii: "]"))
         case .group(let members):
