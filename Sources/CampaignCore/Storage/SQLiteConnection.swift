@@ -94,38 +94,27 @@ final class SQLiteStatement: SQLStatement {
             sqlite3_bind_null(handle, parameter)
             return
         }
-        value.withUTF8 { bytes in
-            // SQLITE_TRANSIENT: SQLite copies the bytes before this returns. A null pointer would bind NULL,
-            // so the empty string gets a literal.
-            guard let base = bytes.baseAddress, !bytes.isEmpty else {
-                _ = sqlite3_bind_text(handle, parameter, "", 0, nil)
-                return
-            }
-            _ = sqlite3_bind_text(
-                handle,
-                parameter,
-                UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                Int32(bytes.count),
-                unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-            )
-        }
+        value.withUTF8 { bindCopy(of: $0, at: parameter) }
     }
 
     func bind(utf8Text bytes: [UInt8], at parameter: Int32) {
-        bytes.withUnsafeBufferPointer { buffer in
-            // SQLITE_TRANSIENT: SQLite copies the bytes before this returns; the empty text gets a literal.
-            guard let base = buffer.baseAddress, !buffer.isEmpty else {
-                _ = sqlite3_bind_text(handle, parameter, "", 0, nil)
-                return
-            }
-            _ = sqlite3_bind_text(
-                handle,
-                parameter,
-                UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                Int32(buffer.count),
-                unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-            )
+        bytes.withUnsafeBufferPointer { bindCopy(of: $0, at: parameter) }
+    }
+
+    /// Binds UTF-8 text with SQLITE_TRANSIENT: SQLite copies the bytes before this returns. A null pointer would bind
+    /// NULL, so the empty text gets a literal.
+    private func bindCopy(of bytes: UnsafeBufferPointer<UInt8>, at parameter: Int32) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            _ = sqlite3_bind_text(handle, parameter, "", 0, nil)
+            return
         }
+        _ = sqlite3_bind_text(
+            handle,
+            parameter,
+            UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+            Int32(bytes.count),
+            unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        )
     }
 
     /// `SQLITE_STATIC`: SQLite reads the bytes in place. They stay valid and unchanged until the statement has run,
