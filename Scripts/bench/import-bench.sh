@@ -16,10 +16,10 @@
 #                (Scripts/pg-test-cluster.sh), or on the server PG_URL names; PG_RUNS runs (default 1)
 #
 # For each size N it generates (or reuses) a feed with Scripts/bench/generate_feed.py and its day-2
-# feed (2 % changed), then times, each as the median of 3 runs:
+# feed (2 % changed), then times, each as the median of 3 runs, each run in this order:
 #   - the floor: `xmllint --stream --noout FEED`;
 #   - a first import into a fresh workspace: `campaignctl import FEED --catalog bench`;
-# and, in each of those workspaces, the day-2 re-import (also the median of 3). The feeds contain
+#   - in that workspace, the day-2 re-import. The feeds contain
 # 0.5 % broken items, so an import exits 65 (valid items stored): 65 is success here, anything else
 # a failure.
 # The Markdown table goes to stdout and to $BENCH_DIR/results.md; progress goes to stderr.
@@ -115,25 +115,20 @@ if [[ $PG == 1 && -z ${PG_URL:-} ]]; then
 fi
 pg_sep() { [[ $1 == *\?* ]] && echo "&" || echo "?"; }
 
-rows=() floor_rss=()
+rows=() floor_rss=() every_run=()
 for n in $SIZES; do
     feed=$BENCH_DIR/feed-$n.xml day2=$BENCH_DIR/feed-$n-day2.xml
     gen "$feed" --items "$n" --seed "$SEED"
     gen "$day2" --items "$n" --day2-of-seed "$SEED" --change-rate 0.02
 
-    log "N=$n: xmllint --stream ×$RUNS"
-    walls=() rsss=()
+    # Each run times the floor right before the import, so that both see the same host (whose speed drifts by a
+    # third within an hour).
+    log "N=$n: ×$RUNS: xmllint --stream, then campaignctl import into a fresh workspace, then the day-2 re-import"
+    floor_walls=() floor_rsss=() walls=() rsss=() day2_walls=()
     for ((r = 1; r <= RUNS; r++)); do
         measure "$BENCH_DIR/xmllint-$n.log" xmllint --stream --noout "$feed"
         ((RC == 0)) || { log "xmllint failed on $feed"; cat "$BENCH_DIR/xmllint-$n.log" >&2; exit 1; }
-        walls+=("$WALL") rsss+=("$RSS")
-    done
-    floor=$(median "${walls[@]}")
-    floor_rss+=("$n items: $(mib "$(maxof "${rsss[@]}")")")
-
-    log "N=$n: campaignctl import ×$RUNS, fresh workspaces, each followed by the day-2 re-import"
-    walls=() rsss=() day2_walls=()
-    for ((r = 1; r <= RUNS; r++)); do
+        floor_walls+=("$WALL") floor_rsss+=("$RSS")
         ws=$BENCH_DIR/ws-$n-$r
         rm -rf "$ws" && mkdir -p "$ws"
         (cd "$ws" && "$CAMPAIGNCTL" init --brand Bench --domain bench.example >init.log 2>&1)
@@ -142,9 +137,12 @@ for n in $SIZES; do
         import_feed "$ws" "$day2" "$ws/import-day2.log"
         day2_walls+=("$WALL") rsss+=("$RSS")
     done
+    floor=$(median "${floor_walls[@]}")
+    floor_rss+=("$n items: $(mib "$(maxof "${floor_rsss[@]}")")")
     wall=$(median "${walls[@]}")
     rss=$(mib "$(maxof "${rsss[@]}")")
     day2_wall=$(median "${day2_walls[@]}")
+    every_run+=("$n items: xmllint ${floor_walls[*]}; import ${walls[*]}; day-2 ${day2_walls[*]}")
 
     pg_cells=""
     if [[ $PG == 1 ]]; then
@@ -182,6 +180,7 @@ done
     echo
     echo "Median of $RUNS runs (first imports in fresh workspaces, then the day-2 feed in each); ratio = import /" \
         "xmllint; peak RSS = max over all imports. xmllint --stream peak RSS MiB (max of runs): ${floor_rss[*]}."
+    echo "Every run, in order (s): $(printf '%s. ' "${every_run[@]}")"
     [[ $PG == 1 ]] && echo "PostgreSQL: median of $PG_RUNS run(s) into fresh schemas of PostgreSQL $(psql --version 2>/dev/null |
         awk '{ print $3 }') on loopback (default durability: fsync and synchronous_commit on), same feeds, same binary."
     echo "Hypervisor steal during the runs (% of CPU time, max $(maxof "${STEALS[@]}")): ${STEALS[*]}; high values mean" \
