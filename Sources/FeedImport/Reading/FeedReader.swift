@@ -142,20 +142,22 @@ public final class FeedReader {
             SAXState.with(context) { $0.appendText(characters, length) }
         }
         handler.entityDecl = { context, name, _, _, _, _ in
-            SAXState.from(context)?.refuseEntity(name)
+            SAXState.with(context) { $0.refuseEntity(name) }
         }
         // No type annotations: the error parameter's type differs between libxml2 2.9 and 2.12.
         handler.serror = { context, error in
             guard let error else {
                 return
             }
-            SAXState.from(context)?.record(
-                level: Int(error.pointee.level.rawValue),
-                domain: Int(error.pointee.domain),
-                code: Int(error.pointee.code),
-                line: Int(error.pointee.line),
-                message: error.pointee.message.map { String(cString: $0) } ?? "unknown error"
-            )
+            SAXState.with(context) {
+                $0.record(
+                    level: Int(error.pointee.level.rawValue),
+                    domain: Int(error.pointee.domain),
+                    code: Int(error.pointee.code),
+                    line: Int(error.pointee.line),
+                    message: error.pointee.message.map { String(cString: $0) } ?? "unknown error"
+                )
+            }
         }
         let userData = Unmanaged.passUnretained(state).toOpaque()
         let head = min(count, 4)
@@ -253,19 +255,13 @@ final class SAXState {
 
     /// Runs `body` on the state behind a callback's context without retaining it: the reader owns the state for
     /// the whole parse, and a retain and release per callback (millions of them) cost more than the body of most.
+    /// (`_withUnsafeGuaranteedRef` is the standard library's only way to say so; it is underscored but public.)
     @inline(__always)
     static func with(_ context: UnsafeMutableRawPointer?, _ body: (SAXState) -> Void) {
         guard let context else {
             return
         }
         Unmanaged<SAXState>.fromOpaque(context)._withUnsafeGuaranteedRef(body)
-    }
-
-    static func from(_ context: UnsafeMutableRawPointer?) -> SAXState? {
-        guard let context else {
-            return nil
-        }
-        return Unmanaged<SAXState>.fromOpaque(context).takeUnretainedValue()
     }
 
     private var currentLine: Int {
