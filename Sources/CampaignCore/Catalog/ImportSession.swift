@@ -295,10 +295,9 @@ struct ImportSession {
         var removed = 0
         for start in stride(from: 0, to: missing.count, by: 500) {
             let chunk = missing[start..<min(start + 500, missing.count)]
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
             var rows: [Int64: (id: String, hash: Data)] = [:]
             try db.forEachRow(
-                sql: "SELECT id, product_id, content_hash FROM product WHERE id IN (\(marks))",
+                sql: "SELECT id, product_id, content_hash FROM product WHERE id IN (\(sqlPlaceholders(chunk.count)))",
                 arguments: SQLArguments(chunk.map { .integer($0.rowID) })
             ) { row in
                 rows[try row[0]] = (try row[1], try row[2])
@@ -404,11 +403,10 @@ struct ImportSession {
         for key in keys {
             prefetched[key] = .some(nil)
         }
-        let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
         let rows = try db.fetchAll(
             sql: """
                 SELECT key, id, status, content_hash, rejected_import_id, changed_import_id
-                FROM product WHERE catalog_id = ? AND key IN (\(marks))
+                FROM product WHERE catalog_id = ? AND key IN (\(sqlPlaceholders(keys.count)))
                 """,
             arguments: SQLArguments([.integer(catalogID)] + keys.map { .text($0) })
         )

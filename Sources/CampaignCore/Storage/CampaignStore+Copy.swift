@@ -140,8 +140,9 @@ extension CampaignStore {
                 statement = insert
             } else {
                 let columns = row.columns.joined(separator: ", ")
-                let marks = Array(repeating: "?", count: row.columns.count).joined(separator: ", ")
-                statement = try to.prepare(sql: "INSERT INTO \(table) (\(columns)) VALUES (\(marks))")
+                statement = try to.prepare(
+                    sql: "INSERT INTO \(table) (\(columns)) VALUES (\(sqlPlaceholders(row.columns.count)))"
+                )
                 insert = statement
             }
             for (index, value) in row.values.enumerated() {

@@ -66,6 +66,11 @@ extension SQLConnection {
     }
 }
 
+/// `?, ?, …`: `count` positional placeholders for a column list or an `IN (…)`.
+func sqlPlaceholders(_ count: Int) -> String {
+    Array(repeating: "?", count: count).joined(separator: ", ")
+}
+
 /// A statement prepared once and run many times, bound by position (from 1) like SQLite's C API.
 protocol SQLStatement: AnyObject {
     func bind(_ value: String?, at parameter: Int32)
