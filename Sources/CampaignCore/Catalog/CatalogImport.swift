@@ -304,6 +304,7 @@ extension CampaignStore {
                         for item in batch.items {
                             try session.ingest(item)
                         }
+                        pipeline.handBack(batch)
                         if let progress, clock.now - lastProgress > .milliseconds(200) {
                             lastProgress = clock.now
                             progress(

@@ -42,6 +42,9 @@ final class ImportPipeline: @unchecked Sendable {
     private let validator: ItemValidator
     private let records = BoundedQueue<RecordBatch, FeedImportError>(capacity: ImportPipeline.capacity)
     private let prepared = BoundedQueue<Batch, FeedImportError>(capacity: ImportPipeline.capacity)
+    /// Batches go back to the thread that allocated most of them, to be freed there (see ``HandBack``).
+    private let spentRecords = HandBack<RecordBatch>()
+    private let spentItems = HandBack<Batch>()
     private let finished = DispatchGroup()
 
     init(reader: FeedReader, validator: ItemValidator) {
@@ -71,6 +74,11 @@ final class ImportPipeline: @unchecked Sendable {
         try prepared.pop()
     }
 
+    /// The database thread is done with `batch`: the validating thread, which made its items, frees them.
+    func handBack(_ batch: Batch) {
+        spentItems.handBack(batch)
+    }
+
     /// Stops both threads (after an error on the database side) and waits for them.
     func cancel() {
         records.cancel()
@@ -90,6 +98,7 @@ final class ImportPipeline: @unchecked Sendable {
             while let record = try reader.next() {
                 batch.append(record)
                 if batch.count == Self.batchSize {
+                    spentRecords.release()
                     guard records.push(RecordBatch(records: batch, bytes: reader.rawBytesConsumed)) else {
                         return
                     }
@@ -108,7 +117,9 @@ final class ImportPipeline: @unchecked Sendable {
     private func validate() {
         do {
             while let batch = try records.pop() {
+                spentItems.release()
                 let items = batch.records.map { Self.prepare(validator.validate($0)) }
+                spentRecords.handBack(batch)
                 guard prepared.push(Batch(items: items, bytes: batch.bytes)) else {
                     return
                 }

@@ -7,7 +7,6 @@ final class BoundedQueue<Element: Sendable, Failure: Error & Sendable>: @uncheck
     private let condition = NSCondition()
     private let capacity: Int
     private var elements: [Element] = []
-    private var head = 0
     private var closed = false
     private var cancelled = false
     private var failure: Failure?
@@ -20,7 +19,7 @@ final class BoundedQueue<Element: Sendable, Failure: Error & Sendable>: @uncheck
     func push(_ element: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while elements.count - head >= capacity && !cancelled {
+        while elements.count >= capacity && !cancelled {
             condition.wait()
         }
         guard !cancelled else {
@@ -32,23 +31,17 @@ final class BoundedQueue<Element: Sendable, Failure: Error & Sendable>: @uncheck
     }
 
     /// The next element, waiting while the queue is empty; `nil` once closed and drained.
+    ///
+    /// The element is moved out: the queue keeps no reference to it, so that what the consumer releases is freed
+    /// where the consumer decides (see ``HandBack``). Shifting the few others costs nothing at this capacity.
     func pop() throws(Failure) -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while head == elements.count && !closed && !cancelled {
+        while elements.isEmpty && !closed && !cancelled {
             condition.wait()
         }
-        if head < elements.count {
-            let element = elements[head]
-            head += 1
-            if head == elements.count {
-                elements.removeAll(keepingCapacity: true)
-                head = 0
-            } else if head >= capacity {
-                // Drop consumed slots so the buffer never grows past about twice the capacity.
-                elements.removeFirst(head)
-                head = 0
-            }
+        if !elements.isEmpty {
+            let element = elements.removeFirst()
             condition.broadcast()
             return element
         }
@@ -72,7 +65,6 @@ final class BoundedQueue<Element: Sendable, Failure: Error & Sendable>: @uncheck
         condition.lock()
         cancelled = true
         elements.removeAll()
-        head = 0
         condition.broadcast()
         condition.unlock()
     }
@@ -124,5 +116,38 @@ final class ProducerThread<Element: Sendable, Failure: Error & Sendable>: @unche
     /// Waits until the producer's thread has exited.
     func join() {
         finished.wait()
+    }
+}
+
+/// Elements a later stage of a pipeline is done with, handed back so that the stage that made them frees them.
+///
+/// glibc's malloc gives each thread an arena of its own. A block freed by another thread goes back to its maker's
+/// arena under that arena's lock, while the maker keeps taking the same lock to allocate, its own cache being
+/// empty. Freeing each batch where it was consumed made the threads contend for those locks: in a 100,000-item
+/// import the database thread slept on one about 15,000 times (perf `sched_switch`). Handed back, the process
+/// sleeps about 5,700 times instead of 23,000, and uses about 7 % less CPU (median of 5 interleaved runs).
+///
+/// One thread hands elements back, one other thread releases them.
+final class HandBack<Element: Sendable>: @unchecked Sendable {
+    // @unchecked: `handedBack` is touched only under `lock`; `releasing` only by the releasing thread, and by
+    // `lock`-protected swaps.
+    private let lock = NSLock()
+    private var handedBack: [Element] = []
+    private var releasing: [Element] = []
+
+    /// Called by the consumer once it is done with `element`.
+    func handBack(_ element: Element) {
+        lock.lock()
+        handedBack.append(element)
+        lock.unlock()
+    }
+
+    /// Called by the producer between two elements: releases what was handed back, on this thread. The two buffers
+    /// take turns, so neither is reallocated.
+    func release() {
+        lock.lock()
+        swap(&handedBack, &releasing)
+        lock.unlock()
+        releasing.removeAll(keepingCapacity: true)
     }
 }
