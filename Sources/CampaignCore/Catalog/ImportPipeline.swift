@@ -31,6 +31,9 @@ final class ImportPipeline: @unchecked Sendable {
         var items: [PreparedItem]
         /// Raw bytes read when the batch was closed, for progress.
         var bytes: Int64
+        /// The records the items were made from, kept until the items are freed: the items share their strings,
+        /// which the reading thread made and so frees last.
+        fileprivate var records: [FeedRecord] = []
     }
 
     private struct RecordBatch: Sendable {
@@ -43,7 +46,7 @@ final class ImportPipeline: @unchecked Sendable {
     private let records = BoundedQueue<RecordBatch, FeedImportError>(capacity: ImportPipeline.capacity)
     private let prepared = BoundedQueue<Batch, FeedImportError>(capacity: ImportPipeline.capacity)
     /// Batches go back to the thread that allocated most of them, to be freed there (see ``HandBack``).
-    private let spentRecords = HandBack<RecordBatch>()
+    private let spentRecords = HandBack<[FeedRecord]>()
     private let spentItems = HandBack<Batch>()
     private let finished = DispatchGroup()
 
@@ -74,7 +77,8 @@ final class ImportPipeline: @unchecked Sendable {
         try prepared.pop()
     }
 
-    /// The database thread is done with `batch`: the validating thread, which made its items, frees them.
+    /// The database thread is done with `batch`: the validating thread, which made its items, frees them, then the
+    /// reading thread frees their records.
     func handBack(_ batch: Batch) {
         spentItems.handBack(batch)
     }
@@ -117,10 +121,9 @@ final class ImportPipeline: @unchecked Sendable {
     private func validate() {
         do {
             while let batch = try records.pop() {
-                spentItems.release()
+                spentItems.release { spent in spentRecords.handBack(spent.records) }
                 let items = batch.records.map { Self.prepare(validator.validate($0)) }
-                spentRecords.handBack(batch)
-                guard prepared.push(Batch(items: items, bytes: batch.bytes)) else {
+                guard prepared.push(Batch(items: items, bytes: batch.bytes, records: batch.records)) else {
                     return
                 }
             }

@@ -142,12 +142,16 @@ final class HandBack<Element: Sendable>: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Called by the producer between two elements: releases what was handed back, on this thread. The two buffers
-    /// take turns, so neither is reallocated.
-    func release() {
+    /// Called by the producer between two elements: releases what was handed back, on this thread, after showing each
+    /// element to `body` (which may hand parts of it further back). The two buffers take turns, so neither is
+    /// reallocated.
+    func release(_ body: (Element) -> Void = { _ in }) {
         lock.lock()
         swap(&handedBack, &releasing)
         lock.unlock()
+        for element in releasing {
+            body(element)
+        }
         releasing.removeAll(keepingCapacity: true)
     }
 }

@@ -124,5 +124,14 @@ import Testing
         handBack.handBack([Tracked(counter)])
         handBack.release()
         #expect(counter.snapshot.deinits == 11)
+
+        // What `release` shows its body may be handed further back (the import forwards each batch's records to the
+        // reading thread): it outlives the release.
+        let further = HandBack<[Tracked]>()
+        handBack.handBack([Tracked(counter), Tracked(counter)])
+        handBack.release { further.handBack($0) }
+        #expect(counter.snapshot.deinits == 11)
+        further.release()
+        #expect(counter.snapshot.deinits == 13)
     }
 }
