@@ -133,17 +133,18 @@ final class ImportPipeline: @unchecked Sendable {
         }
     }
 
-    static func prepare(_ item: ValidatedItem) -> PreparedItem {
+    /// `item` is consumed, and its product read in place: copying either would retain each of its strings.
+    static func prepare(_ item: consuming ValidatedItem) -> PreparedItem {
         guard let id = item.id, !id.isEmpty else {
             return PreparedItem(item: item)
         }
         let key = ImportSession.key(id)
-        var prepared = PreparedItem(item: item, key: key, seenKey: SeenSet.Key(key))
-        if let product = item.product {
-            let bytes = product.attributes.canonicalJSONBytes()
-            prepared.hash = bytes.withUnsafeBytes { Data(SHA256.hash(data: $0)) }
-            prepared.json = bytes
+        var json: [UInt8]?
+        var hash: Data?
+        if let bytes = item.product?.attributes.canonicalJSONBytes() {
+            hash = bytes.withUnsafeBytes { Data(SHA256.hash(data: $0)) }
+            json = bytes
         }
-        return prepared
+        return PreparedItem(item: item, key: key, seenKey: SeenSet.Key(key), json: json, hash: hash)
     }
 }
