@@ -105,6 +105,35 @@ import Testing
         #expect(try store.productHistory(catalog: "shop", id: "A").map(\.change) == ["added"])
     }
 
+    /// Batches of 64 are validated on two threads in turn; whatever thread finishes first, the store applies them in
+    /// feed order: the report lists diagnostics in feed order, and a duplicate is found whichever batches hold its
+    /// copies.
+    @Test func itemsAcrossManyBatchesReachTheStoreInFeedOrder() throws {
+        let batch = 64
+        var items = (0..<(batch * 5 + 10)).map { FeedBuilder.Item("SKU-\($0)") }
+        // One broken price in each batch after the first, alternately on either validating thread; the last batch
+        // is partial.
+        let broken = [batch + 5, 2 * batch + 1, 3 * batch + 60, 4 * batch + 9]
+        for index in broken {
+            items[index].price = "not a price"
+        }
+        items[3 * batch + 7].id = "SKU-3"  // the fourth batch repeats an id of the first
+        let report = try importFeed(FeedBuilder(items))
+
+        #expect(report.read == items.count)
+        #expect(report.rejected == broken.count + 2)
+        #expect(report.added == items.count - broken.count - 2)
+        let stored = Set(try store.products(catalog: "shop").map(\.id))
+        #expect(stored.count == items.count - broken.count - 2)
+        #expect(!stored.contains("SKU-3"))
+        #expect(stored.isDisjoint(with: broken.map { "SKU-\($0)" }))
+
+        let priceErrors = report.diagnostics.filter { $0.severity == "error" && $0.code != "duplicate_id" }
+        #expect(priceErrors.map(\.itemID) == broken.map { "SKU-\($0)" })
+        let duplicates = report.diagnostics.filter { $0.code == "duplicate_id" }
+        #expect(duplicates.map(\.itemID) == ["SKU-3", "SKU-3"])
+    }
+
     @Test func aDuplicatedNewIdIsNotStoredAtAll() throws {
         let report = try importFeed(FeedBuilder([.init("X"), .init("Y"), .init("X")]))
         #expect(report.added == 1)
