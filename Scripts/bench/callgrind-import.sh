@@ -8,11 +8,12 @@
 #
 # Prints one line per thread: the callgrind file, all instructions, those of SHA-256 and the rest. Valgrind runs
 # BoringSSL's AVX code for SHA-256, where the machine itself uses the SHA extensions (several times faster), so
-# compare the rest. Inspect a thread with `callgrind_annotate <file>`.
+# compare the rest. The two validating threads share the validation work: add their lines. Inspect a thread with
+# `callgrind_annotate <file>`.
 #
 # Valgrind 3.19 dies with an internal error when the process exits (in libdispatch's signal thread), before it
 # writes its profile, so each thread's counts are dumped when its part of the import returns: the reading and
-# validating threads' loops (ImportPipeline.read / validate) and the writer's transaction (runImport's closure).
+# validating threads' loops (ImportPipeline.read / validate(lane:)) and the writer's transaction (runImport's closure).
 set -euo pipefail
 
 BINARY=${1:?usage: callgrind-import.sh BINARY [FEED]}
@@ -28,7 +29,7 @@ strip --strip-debug -o "$WORK/campaignctl" "$BINARY"
 (
     cd "$WORK"
     valgrind --tool=callgrind --separate-threads=yes \
-        --dump-after='*ImportPipelineC8validate33_*LLyyF' \
+        --dump-after='*ImportPipelineC8validate33_*LL4laneySi_tF' \
         --dump-after='*ImportPipelineC4read33_*LLyyF' \
         --dump-after='*runImport*KXEfU0_' \
         --callgrind-out-file="$WORK/callgrind.out" \

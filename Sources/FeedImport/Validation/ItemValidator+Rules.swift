@@ -42,7 +42,7 @@ extension ValidationRun {
             checkShipping(price: fields.price)
             checkTax()
         }
-        extracted = fields
+        extracted = consume fields
     }
 
     // MARK: id, title, description

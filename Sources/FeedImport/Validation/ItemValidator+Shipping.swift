@@ -224,33 +224,40 @@ extension ValidationRun {
     // MARK: product
 
     /// The typed product, once no error was found.
-    func buildProduct() -> ProductData? {
-        let fields = extracted
-        guard let id = itemID, let title = fields.title, let link = fields.link, let imageLink = fields.imageLink,
-            let availability = fields.availability, let price = fields.price
+    /// The product, its values moved out of ``extracted`` and ``attributes`` (the run ends here): copying them would
+    /// retain every string once more, and release it again when the run is gone.
+    mutating func buildProduct() -> ProductData? {
+        guard let id = itemID, extracted.title != nil, extracted.link != nil, extracted.imageLink != nil,
+            let availability = extracted.availability, let price = extracted.price,
+            let title = extracted.title.take(), let link = extracted.link.take(),
+            let imageLink = extracted.imageLink.take()
         else {
             return nil
         }
+        var fields = ExtractedFields()
+        swap(&fields, &extracted)
+        var attributes = ProductAttributes()
+        swap(&attributes, &self.attributes)
         return ProductData(
             id: id,
             title: title,
-            description: fields.description,
+            description: fields.description.take(),
             link: link,
             imageLink: imageLink,
             additionalImageLinks: fields.additionalImageLinks,
             availability: availability,
-            availabilityDate: fields.availabilityDate,
+            availabilityDate: fields.availabilityDate.take(),
             price: price,
-            salePrice: fields.salePrice,
-            salePriceEffectiveDate: fields.salePriceEffectiveDate,
-            condition: fields.condition,
-            brand: fields.brand,
+            salePrice: fields.salePrice.take(),
+            salePriceEffectiveDate: fields.salePriceEffectiveDate.take(),
+            condition: fields.condition.take(),
+            brand: fields.brand.take(),
             gtin: fields.gtins.first,
-            mpn: fields.mpn,
-            itemGroupID: fields.itemGroupID,
+            mpn: fields.mpn.take(),
+            itemGroupID: fields.itemGroupID.take(),
             customLabels: fields.customLabels,
             productTypes: fields.productTypes,
-            googleProductCategory: fields.googleProductCategory,
+            googleProductCategory: fields.googleProductCategory.take(),
             attributes: attributes
         )
     }

@@ -304,6 +304,8 @@ struct ValidationRun {
             }
         }
         let product = hasError ? nil : buildProduct()
-        return ValidatedItem(id: itemID, line: record.line, product: product, diagnostics: diagnostics)
+        var found: [FeedDiagnostic] = []
+        swap(&found, &diagnostics)  // moved, not copied: the run ends here
+        return ValidatedItem(id: itemID, line: record.line, product: product, diagnostics: found)
     }
 }
