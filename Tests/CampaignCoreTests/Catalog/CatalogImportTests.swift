@@ -213,6 +213,27 @@ import Testing
         #expect(try store.diagnostics(catalog: "shop").isEmpty)
     }
 
+    /// The disk fills up while items are being written (SQLite's page limit stands in for a full disk): the import
+    /// fails with the store's I/O error, its worker threads stop with batches still in flight, and the catalog is
+    /// exactly as it was.
+    @Test(.enabled(if: !TestEngine.isPostgres, "SQLite's page limit stands in for a full disk"))
+    func aFullDiskMidwayLeavesTheCatalogExactlyAsItWas() throws {
+        _ = try importFeed(FeedBuilder(count: 500))
+        let before = try snapshot()
+        let pages: Int64 = try store.scalar("PRAGMA page_count") ?? 0
+        try store.tamper("PRAGMA max_page_count = \(pages + 8)")
+        let error = #expect(throws: StoreError.self) {
+            _ = try importFeed(FeedBuilder(count: 3000, price: "12.00 EUR"))
+        }
+        #expect(error?.kind == .io)
+        #expect(try snapshot() == before)
+        #expect(try store.diagnostics(catalog: "shop").isEmpty)
+        // Room again: the next import goes through, so nothing was left half-done.
+        try store.tamper("PRAGMA max_page_count = 1073741823")
+        let report = try importFeed(FeedBuilder(count: 3000, price: "12.00 EUR"))
+        #expect((report.changed, report.added) == (500, 2500))
+    }
+
     @Test func aDryRunStoresNothing() throws {
         _ = try importFeed(FeedBuilder(count: 2))
         let before = try snapshot()
