@@ -23,7 +23,7 @@ struct PreparedItem: Sendable {
 /// `Thread` and `NSCondition` because the work is synchronous C (libxml2, SQLite) that must not block Swift's
 /// cooperative thread pool.
 ///
-/// Why two validating threads on a two-core machine: validation is the heaviest stage (about 40 % of the CPU an
+/// Why two validating threads on a two-core machine: validation is the heaviest stage (over a third of the CPU an
 /// import uses). Alone on its thread it could not keep up with the other two, which then waited on its queues,
 /// leaving a core idle; shared between two threads, the work of all three stages fills both cores.
 final class ImportPipeline: @unchecked Sendable {

@@ -223,9 +223,8 @@ extension ValidationRun {
 
     // MARK: product
 
-    /// The typed product, once no error was found.
-    /// The product, its values moved out of ``extracted`` and ``attributes`` (the run ends here): copying them would
-    /// retain every string once more, and release it again when the run is gone.
+    /// The typed product, once no error was found. Its values are moved out of ``extracted`` and ``attributes``, as
+    /// the run ends here: copying them would retain every string once more, and release it again with the run.
     mutating func buildProduct() -> ProductData? {
         guard let id = itemID, extracted.title != nil, extracted.link != nil, extracted.imageLink != nil,
             let availability = extracted.availability, let price = extracted.price,
