@@ -226,15 +226,13 @@ extension ValidationRun {
     /// The typed product, once no error was found. Its values are moved out of ``extracted`` and ``attributes``, as
     /// the run ends here: copying them would retain every string once more, and release it again with the run.
     mutating func buildProduct() -> ProductData? {
-        guard let id = itemID, extracted.title != nil, extracted.link != nil, extracted.imageLink != nil,
-            let availability = extracted.availability, let price = extracted.price,
-            let title = extracted.title.take(), let link = extracted.link.take(),
-            let imageLink = extracted.imageLink.take()
+        var fields = ExtractedFields()
+        swap(&fields, &extracted)
+        guard let id = itemID, let title = fields.title.take(), let link = fields.link.take(),
+            let imageLink = fields.imageLink.take(), let availability = fields.availability, let price = fields.price
         else {
             return nil
         }
-        var fields = ExtractedFields()
-        swap(&fields, &extracted)
         var attributes = ProductAttributes()
         swap(&attributes, &self.attributes)
         return ProductData(
