@@ -206,11 +206,9 @@ final class SAXState {
     @exclusivity(unchecked) private var childName = ""
     @exclusivity(unchecked) private var childLine = 0
     @exclusivity(unchecked) private var collecting = Collecting.none
-    /// The text of the element being collected: a buffer reused for every element (an `Array` checked its uniqueness
-    /// and capacity on every append and every reset).
-    @exclusivity(unchecked) private var text: UnsafeMutablePointer<UInt8>
-    @exclusivity(unchecked) private var textCount = 0
-    @exclusivity(unchecked) private var textCapacity = 4096
+    /// The text of the element being collected, in one buffer reused for every element. It starts at 4 KiB and grows
+    /// by doubling, up to ``FeedReader/maximumFieldLength`` (1 MiB) at most.
+    @exclusivity(unchecked) private var text = ByteBuffer(capacity: 4096)
     @exclusivity(unchecked) private var textTruncated = false
 
     /// Direct-mapped caches keyed by libxml2's interned name pointers (a dictionary lookup costs more).
@@ -246,11 +244,6 @@ final class SAXState {
 
     init(file: String) {
         self.file = file
-        text = .allocate(capacity: textCapacity)
-    }
-
-    deinit {
-        text.deallocate()
     }
 
     /// Runs `body` on the state behind a callback's context without retaining it: the reader owns the state for
@@ -561,7 +554,7 @@ final class SAXState {
 
     private func beginText(_ mode: Collecting) {
         collecting = mode
-        textCount = 0
+        text.removeAll()
         textTruncated = false
     }
 
@@ -569,35 +562,25 @@ final class SAXState {
         guard collecting != .none, let characters, length > 0 else {
             return
         }
-        let room = FeedReader.maximumFieldLength - textCount
+        let room = FeedReader.maximumFieldLength - text.count
         let kept = min(Int(length), room)
         if kept < Int(length) {
             textTruncated = true
         }
-        guard kept > 0 else {
-            return
+        if kept > 0 {
+            text.append(UnsafeBufferPointer(start: characters, count: kept))
         }
-        if textCount + kept > textCapacity {
-            let capacity = min(max(textCapacity * 2, textCount + kept), FeedReader.maximumFieldLength)
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-            grown.update(from: text, count: textCount)
-            text.deallocate()
-            text = grown
-            textCapacity = capacity
-        }
-        (text + textCount).update(from: characters, count: kept)
-        textCount += kept
     }
 
     private func takeText() -> (text: String, truncated: Bool) {
-        var value = String(decoding: UnsafeBufferPointer(start: text, count: textCount), as: UTF8.self)
+        var value = String(decoding: text.bytes, as: UTF8.self)
         if textTruncated {
             // Cutting at a byte limit may split a character; drop the replacement it becomes.
             while value.last == "\u{FFFD}" {
                 value.removeLast()
             }
         }
-        textCount = 0
+        text.removeAll()
         return (value, textTruncated)
     }
 
