@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Checks the HTML in a `description` against Merchant Center's short list of tags.
 ///
 /// Not an HTML parser: a single pass over the bytes that finds tags, rejects script-capable markup,
@@ -53,9 +61,6 @@ enum HTMLCheck {
     /// Scans `text` once.
     static func scan(_ text: String) -> Finding {
         TextCheck.withBytes(text) { bytes in
-            guard bytes.contains(UInt8(ascii: "<")) else {
-                return .plainText
-            }
             var scanner = Scanner(bytes: bytes)
             return scanner.run()
         }
@@ -71,11 +76,22 @@ enum HTMLCheck {
             self.bytes = bytes
         }
 
+        /// The index of the next `<` from `index` on, or the end: `memchr` skips the text between tags (most of a
+        /// description) many bytes at a time, where a loop over the bytes took a tenth of the validating threads.
+        func nextTagStart() -> Int {
+            guard let base = bytes.baseAddress, index < bytes.count,
+                let found = memchr(base + index, Int32(UInt8(ascii: "<")), bytes.count - index)
+            else {
+                return bytes.count
+            }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+        }
+
         mutating func run() -> Finding {
-            while index < bytes.count {
-                guard bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count else {
-                    index += 1
-                    continue
+            while true {
+                index = nextTagStart()
+                guard index + 1 < bytes.count else {
+                    break
                 }
                 let next = bytes[index + 1]
                 let finding: Finding?
