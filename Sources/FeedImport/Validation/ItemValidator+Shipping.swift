@@ -11,9 +11,9 @@ extension ValidationRun {
                 continue
             }
             let currency = price?.currency ?? value(.currency).map { TextCheck.asciiUppercased($0.text) }
-            // Sized for the usual members (country, region, service, price, handling and transit times): growing
-            // from empty rehashed it three times per group.
-            var members: [String: AttributeValue] = Dictionary(minimumCapacity: 8)
+            // Sized for the usual members (country, region, service, price, handling and transit times).
+            var members = ProductAttributes()
+            members.reserveCapacity(8)
             var hasCountry = false
             var hasPrice = false
             // min/max handling and transit days with their lines, in that order.
@@ -209,8 +209,9 @@ extension ValidationRun {
     }
 
     /// Every non-blank child, trimmed (first occurrence wins), as canonical members.
-    static func members(of children: [FeedField]) -> [String: AttributeValue] {
-        var members: [String: AttributeValue] = Dictionary(minimumCapacity: children.count)
+    static func members(of children: [FeedField]) -> ProductAttributes {
+        var members = ProductAttributes()
+        members.reserveCapacity(children.count)
         for child in children where members[child.name] == nil {
             let value = canonicalValue(of: child)
             if case .text(let text) = value, text.isEmpty {

@@ -188,7 +188,7 @@ struct ValidationRun {
         guard !field.xmlAttributes.isEmpty, field.name == "param" else {
             return .text(text)
         }
-        var members: [String: AttributeValue] = ["value": .text(text)]
+        var members: ProductAttributes = ["value": .text(text)]
         for attribute in field.xmlAttributes where members[attribute.name] == nil {
             members[attribute.name] = .text(TextCheck.trimmed(attribute.value))
         }
