@@ -28,6 +28,26 @@ struct CanonicalAttributesTests {
         #expect(Array(first.utf8) == Array(second.utf8))
     }
 
+    /// Stored catalogs hold hashes of these bytes: a change in the format (key order, escaping, group layout) would
+    /// report every product as changed at its next import.
+    @Test func canonicalJSONKeepsItsExactBytes() throws {
+        var record = Self.richRecord()
+        // Members in reverse order and one needing escapes: the group is written sorted, like the product.
+        record.fields.append(Sample.group("tax", ["region": "Québec \"QC\"", "rate": "5", "country": "CA"]))
+        let json = try #require(validate(record).product).attributes.canonicalJSON()
+        let pinned =
+            #"{"additional_image_link":["https://shop.example/images/2.jpg"],"availability":"in_stock""#
+            + #","brand":"Acme","color_note":["bright","washable"],"condition":"new""#
+            + #","description":"A soft T-shirt made of organic cotton.""#
+            + #","excluded_destination":["Shopping_ads"],"gender":"female","gtin":["4006381333931"]"#
+            + #","id":"SKU-1","image_link":"https://shop.example/images/sku-1.jpg""#
+            + #","link":"https://shop.example/p/sku-1","loyalty_points":{"name":"Club""#
+            + #","points_value":"100"},"price":"19.90 EUR","product_type":["Apparel > Shirts"]"#
+            + #","shipping":[{"country":"US","price":"4.95 USD"}],"tax":[{"country":"CA","rate":"5""#
+            + #","region":"Québec \"QC\""}],"title":"Organic cotton T-shirt"}"#
+        #expect(json == pinned)
+    }
+
     @Test func canonicalJSONDoesNotDependOnDocumentOrder() throws {
         let record = Self.richRecord()
         // Same attributes, reversed; repeated ones keep their relative order.
