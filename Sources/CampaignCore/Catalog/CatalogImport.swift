@@ -16,6 +16,8 @@ public struct ImportOptions: Sendable {
     public var displayName: String?
     /// Who runs the import, for the audit log (`system` for scheduled runs).
     public var actor: String = "system"
+    /// How many ids the import keeps in memory before the rest go to a temporary table (tests lower it).
+    var keysInMemory = ImportSession.defaultKeysInMemory
 
     /// Creates options.
     public init(
@@ -293,6 +295,7 @@ extension CampaignStore {
                     startedAt: Timestamp.string(started),
                     // Merchant items run 1 to 3 KB; an underestimate only means the id set grows.
                     expectedItems: Int(clamping: (reader.rawSize ?? 0) / 2_000),
+                    keysInMemory: options.keysInMemory,
                     report: report
                 )
                 var lastProgress = clock.now

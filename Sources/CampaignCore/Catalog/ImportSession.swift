@@ -4,8 +4,9 @@ import Foundation
 /// One import in progress, inside its transaction: applies each validated item to the catalog as
 /// it streams by, then marks what the feed no longer contains as removed.
 ///
-/// Memory stays flat: the only per-item state kept is ``SeenSet`` (20 to 30 bytes per item), which
-/// finds duplicate ids and, at the end, the products the feed no longer lists.
+/// Memory stays flat: the only per-item state kept is the set of keys seen, which finds duplicate ids and, at the
+/// end, the products the feed no longer lists. ``SeenSet`` holds the first ``keysInMemory`` keys (24 bytes each);
+/// on SQLite, ``SeenOverflow`` keeps the rest in a temporary table.
 struct ImportSession {
     let db: any SQLConnection
     let catalogID: Int64
@@ -17,6 +18,10 @@ struct ImportSession {
     /// Whether the catalog had no product rows at all (first import: skip lookups).
     private let catalogWasEmpty: Bool
     private var seen: SeenSet
+    /// Keys past ``keysInMemory`` (SQLite only: a query per item would cost PostgreSQL a round trip each).
+    private var overflow: SeenOverflow?
+    /// How many keys ``seen`` holds before the rest go to ``overflow``.
+    private let keysInMemory: Int
     /// A batch's stored rows by key, from ``prefetch(_:)`` (PostgreSQL); `.some(nil)`: known not stored.
     private var prefetched: [String: ExistingRow?] = [:]
     private var savedPrevious = false
@@ -35,6 +40,7 @@ struct ImportSession {
         profile: String,
         startedAt: String,
         expectedItems: Int = 0,
+        keysInMemory: Int = ImportSession.defaultKeysInMemory,
         report: ImportReport
     ) throws {
         self.db = db
@@ -67,7 +73,8 @@ struct ImportSession {
         catalogWasEmpty = hasProducts != true
         // Sized once for the items expected (a re-import lists about the active products again): tables that
         // grow step by step leave their old copies scattered in the heap.
-        seen = SeenSet(expectedCount: max(activeBefore, expectedItems))
+        self.keysInMemory = db.kind == .sqlite ? max(keysInMemory, 1) : .max
+        seen = SeenSet(expectedCount: min(max(activeBefore, expectedItems), self.keysInMemory))
         lookup = try db.prepare(
             sql: """
                 SELECT id, status, content_hash, rejected_import_id, changed_import_id
@@ -110,6 +117,9 @@ struct ImportSession {
         markRejected = try db.prepare(sql: "UPDATE product SET rejected_import_id = ? WHERE id = ?")
     }
 
+    /// A million keys: 24 MB, which keeps a million-item import under 100 MB.
+    static let defaultKeysInMemory = 1_000_000
+
     static func catalogID(named name: String, in db: any SQLConnection, createdAt: String) throws -> Int64 {
         if let id = try db.fetchOne(Int64.self, sql: "SELECT id FROM catalog WHERE name = ?", arguments: [name]) {
             return id
@@ -134,7 +144,7 @@ struct ImportSession {
         }
         // Whatever this item writes, a later copy of its key reads the row again.
         defer { prefetched.removeValue(forKey: key) }
-        if let first = seen.lookup(seenKey) {
+        if let first = try seenEntry(seenKey, key: key) {
             try handleDuplicate(id: id, key: key, seenKey: seenKey, line: item.line, first: first)
             return
         }
@@ -175,12 +185,12 @@ struct ImportSession {
                 action = .readded
             }
         }
-        seen.insert(seenKey, line: item.line, action: action)
+        try markSeen(seenKey, key: key, line: item.line, action: action)
     }
 
     private mutating func reject(id: String, key: String, seenKey: SeenSet.Key, line: Int) throws {
         report.rejected += 1
-        seen.insert(seenKey, line: line, action: .rejected)
+        try markSeen(seenKey, key: key, line: line, action: .rejected)
         if !catalogWasEmpty, let row = try fetchExisting(key), row.isActive {
             try setRejected(importID, row: row.rowID)
             try store(
@@ -234,7 +244,11 @@ struct ImportSession {
                 try setRejected(importID, row: row.rowID)
             }
             try store(duplicateDiagnostic(id: firstID, line: Int(first.line), otherLine: line))
-            seen.update(seenKey, action: .duplicate)
+            if seen.lookup(seenKey) != nil {
+                seen.update(seenKey, action: .duplicate)
+            } else {
+                try overflow?.update(key, action: .duplicate)
+            }
         }
         try store(duplicateDiagnostic(id: id, line: line, otherLine: Int(first.line)))
     }
@@ -323,6 +337,9 @@ struct ImportSession {
         if savedPrevious {
             try db.execute(sql: "DROP TABLE import_previous")
         }
+        if overflow != nil {
+            try SeenOverflow.drop(in: db)
+        }
     }
 
     /// The active products the feed did not list. A first import stored only what it saw; otherwise the keys come
@@ -337,7 +354,7 @@ struct ImportSession {
             arguments: [catalogID]
         ) { row in
             let key: String = try row[1]
-            if seen.lookup(SeenSet.Key(key)) == nil {
+            if try seenEntry(SeenSet.Key(key), key: key) == nil {
                 missing.append((try row[0], key))
             }
         }
@@ -540,6 +557,28 @@ struct ImportSession {
     }
 
     // MARK: - Keys and hashes
+
+    /// What this import did with the key so far: ``seen`` first, then the overflow table.
+    private func seenEntry(_ seenKey: SeenSet.Key, key: String) throws -> SeenSet.Entry? {
+        if let entry = seen.lookup(seenKey) {
+            return entry
+        }
+        guard let overflow, let stored = try overflow.lookup(key) else {
+            return nil
+        }
+        return SeenSet.Entry(check: seenKey.check, line: UInt32(clamping: stored.line), action: stored.action)
+    }
+
+    private mutating func markSeen(_ seenKey: SeenSet.Key, key: String, line: Int, action: SeenSet.Action) throws {
+        guard seen.count >= keysInMemory else {
+            seen.insert(seenKey, line: line, action: action)
+            return
+        }
+        if overflow == nil {
+            overflow = try SeenOverflow(db: db)
+        }
+        try overflow?.insert(key, line: line, action: action)
+    }
 
     /// Ids that differ only in case are one product (Merchant Center's rule for ids).
     static func key(_ id: String) -> String {

@@ -66,6 +66,8 @@ struct SeenSet {
     static let maxLine = UInt32(1 << 29 - 1)
 
     private var shards: [Shard]
+    /// The keys held.
+    private(set) var count = 0
 
     /// A set sized for about `expectedCount` keys; it still grows past that.
     init(expectedCount: Int = 0) {
@@ -88,7 +90,9 @@ struct SeenSet {
     mutating func insert(_ key: Key, line: Int, action: Action) {
         let shardIndex = Self.shard(key)
         var slot = Slot(primary: key.primary, meta: Self.meta(key, line: line, action: action))
-        shards[shardIndex].insert(&slot)
+        if shards[shardIndex].insert(&slot) {
+            count += 1
+        }
     }
 
     mutating func update(_ key: Key, action: Action) {
@@ -129,18 +133,22 @@ struct SeenSet {
 }
 
 extension SeenSet.Shard {
-    fileprivate mutating func insert(_ slot: inout SeenSet.Slot) {
+    /// Stores the slot; whether its key was new.
+    @discardableResult
+    fileprivate mutating func insert(_ slot: inout SeenSet.Slot) -> Bool {
         if (count + 1) * 5 > slots.count * 4 {
             grow()
         }
         let key = SeenSet.Key(primary: slot.primary, check: UInt32(truncatingIfNeeded: slot.meta >> 32))
         guard let index = SeenSet.find(key, in: slots) else {
-            return
+            return false
         }
-        if slots[index].meta == 0 {
+        let isNew = slots[index].meta == 0
+        if isNew {
             count += 1
         }
         slots[index] = slot
+        return isNew
     }
 
     private mutating func grow() {
@@ -150,5 +158,64 @@ extension SeenSet.Shard {
         for var slot in old where slot.meta != 0 {
             insert(&slot)
         }
+    }
+}
+
+/// The keys an import has seen past ``SeenSet``'s budget, in a temporary table of the import's SQLite connection, so
+/// that memory stays flat whatever the feed's size.
+///
+/// SQLite keeps TEMP tables in a temporary file, behind a page cache of their own (2 MB by default), and the table
+/// goes with the import's transaction. It is keyed by the product key itself, not a hash: feeds tend to list their
+/// ids in order, so its inserts land on the same few pages, and the final pass over the catalog, which reads the keys
+/// in order, reads it in order too.
+struct SeenOverflow {
+    private let insertKey: any SQLStatement
+    private let lookupKey: any SQLStatement
+    private let updateKey: any SQLStatement
+
+    init(db: any SQLConnection) throws {
+        try db.execute(
+            sql: """
+                CREATE TEMP TABLE import_seen (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    line INTEGER NOT NULL,
+                    action INTEGER NOT NULL
+                ) WITHOUT ROWID
+                """
+        )
+        insertKey = try db.prepare(sql: "INSERT INTO import_seen (key, line, action) VALUES (?, ?, ?)")
+        lookupKey = try db.prepare(sql: "SELECT line, action FROM import_seen WHERE key = ?")
+        updateKey = try db.prepare(sql: "UPDATE import_seen SET action = ? WHERE key = ?")
+    }
+
+    /// Ends the import's use of the table (still inside its transaction).
+    static func drop(in db: any SQLConnection) throws {
+        try db.execute(sql: "DROP TABLE temp.import_seen")
+    }
+
+    func insert(_ key: String, line: Int, action: SeenSet.Action) throws {
+        insertKey.bind(key, at: 1)
+        insertKey.bind(Int64(line), at: 2)
+        insertKey.bind(Int64(action.rawValue), at: 3)
+        try insertKey.execute()
+    }
+
+    func lookup(_ key: String) throws -> (line: Int, action: SeenSet.Action)? {
+        lookupKey.bind(key, at: 1)
+        guard let row = try lookupKey.fetchFirst() else {
+            return nil
+        }
+        let line: Int64 = try row[0]
+        let raw: Int64 = try row[1]
+        guard let action = SeenSet.Action(rawValue: UInt8(clamping: raw)) else {
+            throw StoreError(kind: .corrupt, message: "import_seen: unknown action \(raw) for '\(key)'")
+        }
+        return (Int(line), action)
+    }
+
+    func update(_ key: String, action: SeenSet.Action) throws {
+        updateKey.bind(Int64(action.rawValue), at: 1)
+        updateKey.bind(key, at: 2)
+        try updateKey.execute()
     }
 }
