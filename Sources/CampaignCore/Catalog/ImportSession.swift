@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Memory stays flat: the only per-item state kept is the set of keys seen, which finds duplicate ids and, at the
 /// end, the products the feed no longer lists. ``SeenSet`` holds the first ``keysInMemory`` keys (24 bytes each);
-/// on SQLite, ``SeenOverflow`` keeps the rest in a temporary table.
+/// ``SeenOverflow`` keeps the rest in a temporary table.
 struct ImportSession {
     let db: any SQLConnection
     let catalogID: Int64
@@ -18,7 +18,7 @@ struct ImportSession {
     /// Whether the catalog had no product rows at all (first import: skip lookups).
     private let catalogWasEmpty: Bool
     private var seen: SeenSet
-    /// Keys past ``keysInMemory`` (SQLite only: a query per item would cost PostgreSQL a round trip each).
+    /// Keys past ``keysInMemory``.
     private var overflow: SeenOverflow?
     /// How many keys ``seen`` holds before the rest go to ``overflow``.
     private let keysInMemory: Int
@@ -73,7 +73,7 @@ struct ImportSession {
         catalogWasEmpty = hasProducts != true
         // Sized once for the items expected (a re-import lists about the active products again): tables that
         // grow step by step leave their old copies scattered in the heap.
-        self.keysInMemory = db.kind == .sqlite ? max(keysInMemory, 1) : .max
+        self.keysInMemory = max(keysInMemory, 1)
         seen = SeenSet(expectedCount: min(max(activeBefore, expectedItems), self.keysInMemory))
         lookup = try db.prepare(
             sql: """
@@ -349,15 +349,27 @@ struct ImportSession {
             return []
         }
         var missing: [(rowID: Int64, key: String)] = []
+        // Keys not in memory, which the overflow table settles 500 at a time.
+        var unsettled: [(rowID: Int64, key: String)] = []
+        func settle() throws {
+            let listed = try overflow?.seenKeys(among: unsettled.map(\.key)) ?? []
+            missing += unsettled.filter { !listed.contains($0.key) }
+            unsettled.removeAll(keepingCapacity: true)
+        }
         try db.forEachRow(
             sql: "SELECT id, key FROM product WHERE catalog_id = ? AND status = 'active'",
             arguments: [catalogID]
         ) { row in
             let key: String = try row[1]
-            if try seenEntry(SeenSet.Key(key), key: key) == nil {
-                missing.append((try row[0], key))
+            guard seen.lookup(SeenSet.Key(key)) == nil else {
+                return
+            }
+            unsettled.append((try row[0], key))
+            if unsettled.count == 500 {
+                try settle()
             }
         }
+        try settle()
         return missing
     }
 
@@ -406,8 +418,10 @@ struct ImportSession {
     }
 
     /// The stored rows of a batch's keys, looked up in one query on PostgreSQL, where a round trip per item
-    /// would dominate a re-import (SQLite's lookups are in-process and stay one by one).
+    /// would dominate a re-import (SQLite's lookups are in-process and stay one by one); and, on both, what the
+    /// overflow table holds for them.
     mutating func prefetch(_ items: [PreparedItem]) throws {
+        try overflow?.load(Set(items.compactMap(\.key)))
         prefetched.removeAll(keepingCapacity: true)
         guard db.kind == .postgres, !catalogWasEmpty else {
             return

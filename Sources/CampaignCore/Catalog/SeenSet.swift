@@ -161,61 +161,115 @@ extension SeenSet.Shard {
     }
 }
 
-/// The keys an import has seen past ``SeenSet``'s budget, in a temporary table of the import's SQLite connection, so
-/// that memory stays flat whatever the feed's size.
+/// The keys an import has seen past ``SeenSet``'s budget, in a temporary table of the import's connection, so that
+/// memory stays flat whatever the feed's size.
 ///
-/// SQLite keeps TEMP tables in a temporary file, behind a page cache of their own (2 MB by default), and the table
-/// goes with the import's transaction. It is keyed by the product key itself, not a hash: feeds tend to list their
-/// ids in order, so its inserts land on the same few pages, and the final pass over the catalog, which reads the keys
-/// in order, reads it in order too.
+/// The table goes with the import's transaction. SQLite keeps it in a temporary file behind a page cache of its own
+/// (2 MB by default). It is keyed by the product key itself, not a hash: feeds tend to list their ids in order, so its
+/// inserts land on the same few pages, and the final pass over the catalog, which reads the keys in order, reads it in
+/// order too. Lookups are made a batch of items at a time (``load(_:)``), and a page of the catalog at a time
+/// (``seenKeys(among:)``): one query per item would cost PostgreSQL a round trip each. Inserts are batched by the
+/// PostgreSQL statement itself.
 struct SeenOverflow {
+    private let db: any SQLConnection
     private let insertKey: any SQLStatement
-    private let lookupKey: any SQLStatement
     private let updateKey: any SQLStatement
+    /// What the table holds for the keys of the current batch (and the keys stored since it was loaded).
+    private var batch: [String: (line: Int, action: SeenSet.Action)] = [:]
+    /// The keys ``batch`` answers for: a key outside it is looked up in the table.
+    private var loaded: Set<String> = []
+
+    /// How many keys one lookup query lists.
+    private static let chunk = 500
 
     init(db: any SQLConnection) throws {
-        try db.execute(
-            sql: """
-                CREATE TEMP TABLE import_seen (
-                    key TEXT PRIMARY KEY NOT NULL,
-                    line INTEGER NOT NULL,
-                    action INTEGER NOT NULL
-                ) WITHOUT ROWID
-                """
-        )
+        self.db = db
+        let create =
+            db.kind == .sqlite
+            ? """
+            CREATE TEMP TABLE import_seen (
+                key TEXT PRIMARY KEY NOT NULL, line INTEGER NOT NULL, action INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """
+            : "CREATE TEMP TABLE import_seen (key TEXT PRIMARY KEY, line BIGINT NOT NULL, action SMALLINT NOT NULL)"
+        try db.execute(sql: create)
         insertKey = try db.prepare(sql: "INSERT INTO import_seen (key, line, action) VALUES (?, ?, ?)")
-        lookupKey = try db.prepare(sql: "SELECT line, action FROM import_seen WHERE key = ?")
         updateKey = try db.prepare(sql: "UPDATE import_seen SET action = ? WHERE key = ?")
     }
 
     /// Ends the import's use of the table (still inside its transaction).
     static func drop(in db: any SQLConnection) throws {
-        try db.execute(sql: "DROP TABLE temp.import_seen")
+        try db.execute(sql: "DROP TABLE import_seen")
     }
 
-    func insert(_ key: String, line: Int, action: SeenSet.Action) throws {
+    /// Reads what the table holds for a batch's keys, in one query per 500 keys.
+    mutating func load(_ keys: Set<String>) throws {
+        batch.removeAll(keepingCapacity: true)
+        loaded = keys
+        try forEachStored(among: Array(keys)) { key, line, action in
+            batch[key] = (line, action)
+        }
+    }
+
+    func lookup(_ key: String) throws -> (line: Int, action: SeenSet.Action)? {
+        if let known = batch[key] {
+            return known
+        }
+        guard !loaded.contains(key) else {
+            return nil
+        }
+        var found: (line: Int, action: SeenSet.Action)?
+        try forEachStored(among: [key]) { _, line, action in
+            found = (line, action)
+        }
+        return found
+    }
+
+    mutating func insert(_ key: String, line: Int, action: SeenSet.Action) throws {
         insertKey.bind(key, at: 1)
         insertKey.bind(Int64(line), at: 2)
         insertKey.bind(Int64(action.rawValue), at: 3)
         try insertKey.execute()
+        batch[key] = (line, action)
+        loaded.insert(key)
     }
 
-    func lookup(_ key: String) throws -> (line: Int, action: SeenSet.Action)? {
-        lookupKey.bind(key, at: 1)
-        guard let row = try lookupKey.fetchFirst() else {
-            return nil
-        }
-        let line: Int64 = try row[0]
-        let raw: Int64 = try row[1]
-        guard let action = SeenSet.Action(rawValue: UInt8(clamping: raw)) else {
-            throw StoreError(kind: .corrupt, message: "import_seen: unknown action \(raw) for '\(key)'")
-        }
-        return (Int(line), action)
-    }
-
-    func update(_ key: String, action: SeenSet.Action) throws {
+    mutating func update(_ key: String, action: SeenSet.Action) throws {
         updateKey.bind(Int64(action.rawValue), at: 1)
         updateKey.bind(key, at: 2)
         try updateKey.execute()
+        if let known = batch[key] {
+            batch[key] = (known.line, action)
+        }
+    }
+
+    /// Which of `keys` the table holds.
+    func seenKeys(among keys: [String]) throws -> Set<String> {
+        var seen = Set<String>()
+        try forEachStored(among: keys) { key, _, _ in
+            seen.insert(key)
+        }
+        return seen
+    }
+
+    private func forEachStored(
+        among keys: [String],
+        _ body: (String, Int, SeenSet.Action) throws -> Void
+    ) throws {
+        for start in stride(from: 0, to: keys.count, by: Self.chunk) {
+            let chunk = keys[start..<min(start + Self.chunk, keys.count)]
+            try db.forEachRow(
+                sql: "SELECT key, line, action FROM import_seen WHERE key IN (\(sqlPlaceholders(chunk.count)))",
+                arguments: SQLArguments(chunk.map { .text($0) })
+            ) { row in
+                let key: String = try row[0]
+                let line: Int64 = try row[1]
+                let raw: Int64 = try row[2]
+                guard let action = SeenSet.Action(rawValue: UInt8(clamping: raw)) else {
+                    throw StoreError(kind: .corrupt, message: "import_seen: unknown action \(raw) for '\(key)'")
+                }
+                try body(key, Int(line), action)
+            }
+        }
     }
 }

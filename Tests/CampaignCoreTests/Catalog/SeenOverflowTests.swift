@@ -47,6 +47,21 @@ import Testing
         #expect(stored == Set(["SKU-0", "SKU-2", "SKU-3", "SKU-4", "SKU-5", "SKU-7", "SKU-9"]))
     }
 
+    /// The table is read a batch (64 items) at a time: copies in different batches are found too.
+    @Test func duplicatesInDifferentBatchesAreFound() throws {
+        var items = (0..<200).map { FeedBuilder.Item("SKU-\($0)") }
+        items[150].id = "SKU-10"
+        items[199].id = "SKU-10"
+        let report = try importFeed(FeedBuilder(items))
+        #expect((report.added, report.rejected) == (197, 3))
+        let duplicates = report.diagnostics.filter { $0.code == "duplicate_id" }
+        #expect(duplicates.compactMap(\.itemID) == ["SKU-10", "SKU-10", "SKU-10"])
+        #expect(try store.products(catalog: "shop").contains { $0.id == "SKU-10" } == false)
+        // A re-import lists every key again, each looked up in the table by its batch.
+        let again = try importFeed(FeedBuilder(items), name: "again.xml")
+        #expect((again.unchanged, again.rejected, again.removed) == (197, 3, 0))
+    }
+
     @Test func aReimportFindsExactlyTheUnlistedProducts() throws {
         _ = try importFeed(FeedBuilder(count: 10))
         var next = FeedBuilder(count: 10)
