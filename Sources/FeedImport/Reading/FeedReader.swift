@@ -636,11 +636,23 @@ final class SAXState {
         if nameCacheKeys[slot] == key {
             return nameCacheValues[slot]
         }
-        let name = String(cString: pointer)
+        let read = String(cString: pointer)
+        let name = Self.literalNames[read] ?? read
         nameCacheKeys[slot] = key
         nameCacheValues[slot] = name
         return name
     }
+
+    /// The names of the attributes the validator knows, as string literals: a name read at run time is one object
+    /// shared by every field of that name, whose reference count the reading, validating and writing threads all
+    /// change (each change taking its cache line from another core), where a literal has no count to change.
+    private static let literalNames: [String: String] = {
+        let names =
+            AttributeTable.slotNames + AttributeTable.plainLists + AttributeTable.retired.map(\.name)
+            + ValidationRun.shippingTimeNames + ValidationRun.shippingOneLine + ValidationRun.taxOneLine
+            + ["item", "entry", "offer", "summary", "content", "region", "service", "rate", "tax_ship"]
+        return Dictionary(names.map { ($0, $0) }, uniquingKeysWith: { first, _ in first })
+    }()
 
     private func uriKind(_ pointer: UnsafePointer<xmlChar>?) -> URIKind {
         guard let pointer else {
