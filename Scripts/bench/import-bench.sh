@@ -164,17 +164,17 @@ for n in $SIZES; do
     fi
 
     mb=$(awk -v b="$(stat -c %s "$feed")" 'BEGIN { printf "%.1f", b / 1e6 }')
-    rows+=("| $n | $mb | $floor | $wall | $(div "$wall" "$floor" %.1f) | $(div "$n" "$wall" %.0f) | $rss | $day2_wall |$pg_cells")
+    rows+=("| $n | $mb | $floor | $wall | $(div "$wall" "$floor" %.1f) | $(div "$n" "$wall" %.0f) | $(div "$mb" "$wall" %.1f) | $rss | $day2_wall |$pg_cells")
 done
 
 {
     if [[ $PG == 1 ]]; then
-        echo "| items | feed MB | xmllint --stream s | import s | ratio | items/s | peak RSS MiB | day-2 re-import s |" \
+        echo "| items | feed MB | xmllint --stream s | import s | ratio | items/s | MB/s | peak RSS MiB | day-2 re-import s |" \
             "PostgreSQL import s | PG / SQLite | PG day-2 s |"
-        echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     else
-        echo "| items | feed MB | xmllint --stream s | import s | ratio | items/s | peak RSS MiB | day-2 re-import s |"
-        echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+        echo "| items | feed MB | xmllint --stream s | import s | ratio | items/s | MB/s | peak RSS MiB | day-2 re-import s |"
+        echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     fi
     printf '%s\n' "${rows[@]}"
     echo
