@@ -421,7 +421,7 @@ struct ImportSession {
     /// would dominate a re-import (SQLite's lookups are in-process and stay one by one); and, on both, what the
     /// overflow table holds for them.
     mutating func prefetch(_ items: [PreparedItem]) throws {
-        try overflow?.load(Set(items.compactMap(\.key)))
+        try overflow?.load(keysOf: items)
         prefetched.removeAll(keepingCapacity: true)
         guard db.kind == .postgres, !catalogWasEmpty else {
             return

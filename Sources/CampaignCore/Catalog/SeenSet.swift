@@ -178,7 +178,8 @@ struct SeenOverflow {
     private let lookupKey: any SQLStatement
     /// Whether lookups go a batch at a time (PostgreSQL) rather than one prepared query per key (SQLite).
     private let batchesLookups: Bool
-    /// What the table holds for the keys of the current batch (and the keys stored since it was loaded).
+    /// What the table holds for the keys of the current batch, and the keys stored since it was loaded (PostgreSQL
+    /// only: SQLite's table answers each lookup itself).
     private var batch: [String: (line: Int, action: SeenSet.Action)] = [:]
     /// The keys ``batch`` answers for: a key outside it is looked up in the table.
     private var loaded: Set<String> = []
@@ -208,13 +209,13 @@ struct SeenOverflow {
         try db.execute(sql: "DROP TABLE import_seen")
     }
 
-    /// Reads what the table holds for a batch's keys (PostgreSQL), in one query per 500 keys.
-    mutating func load(_ keys: Set<String>) throws {
-        batch.removeAll(keepingCapacity: true)
-        loaded.removeAll(keepingCapacity: true)
+    /// Reads what the table holds for the keys of a batch's items (PostgreSQL), in one query per 500 keys.
+    mutating func load(keysOf items: [PreparedItem]) throws {
         guard batchesLookups else {
             return
         }
+        batch.removeAll(keepingCapacity: true)
+        let keys = Set(items.compactMap(\.key))
         loaded = keys
         try forEachStored(among: Array(keys)) { key, line, action in
             batch[key] = (line, action)
@@ -252,8 +253,10 @@ struct SeenOverflow {
         insertKey.bind(Int64(line), at: 2)
         insertKey.bind(Int64(action.rawValue), at: 3)
         try insertKey.execute()
-        batch[key] = (line, action)
-        loaded.insert(key)
+        if batchesLookups {
+            batch[key] = (line, action)
+            loaded.insert(key)
+        }
     }
 
     mutating func update(_ key: String, action: SeenSet.Action) throws {
