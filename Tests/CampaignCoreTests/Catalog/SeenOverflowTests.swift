@@ -17,11 +17,16 @@ import Testing
         store = try TestEngine.openStore(folder, file: "test.sqlite", context: .test())
     }
 
-    private func importFeed(_ feed: FeedBuilder, name: String = "feed.xml", dryRun: Bool = false) throws -> ImportReport
-    {
+    /// Three ids in memory; the rest go to the table.
+    private func options(dryRun: Bool = false) -> ImportOptions {
         var options = ImportOptions(catalog: "shop", dryRun: dryRun)
         options.keysInMemory = 3
-        return try store.importFeed(at: feed.write(to: folder, as: name), options: options)
+        return options
+    }
+
+    private func importFeed(_ feed: FeedBuilder, name: String = "feed.xml", dryRun: Bool = false) throws -> ImportReport
+    {
+        try store.importFeed(at: feed.write(to: folder, as: name), options: options(dryRun: dryRun))
     }
 
     @Test func duplicatesAreFoundWhereverTheirCopiesAreKept() throws {
@@ -89,14 +94,7 @@ import Testing
         #expect(dry.added == 6)
         let cut = String(FeedBuilder(count: 50).xml.prefix(4_000))
         #expect(throws: FeedImportError.self) {
-            _ = try store.importFeed(
-                at: try folder.write("truncated.xml", cut),
-                options: {
-                    var options = ImportOptions(catalog: "shop")
-                    options.keysInMemory = 3
-                    return options
-                }()
-            )
+            _ = try store.importFeed(at: try folder.write("truncated.xml", cut), options: options())
         }
         #expect(try importFeed(FeedBuilder(count: 6)).added == 6)
         #expect(try importFeed(FeedBuilder(count: 6)).unchanged == 6)
