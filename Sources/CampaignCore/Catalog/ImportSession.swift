@@ -101,13 +101,7 @@ struct ImportSession {
                 WHERE id = ?
                 """
         )
-        insertHistory = try db.prepare(
-            sql: """
-                INSERT INTO product_history (catalog_id, import_id, key, product_id, change, before_hash,
-                    after_hash, before_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT attributes_json FROM product WHERE id = ?))
-                """
-        )
+        insertHistory = try db.prepare(sql: Self.insertHistorySQL)
         insertDiagnostic = try db.prepare(
             sql: """
                 INSERT INTO diagnostic (import_id, item_id, line, attribute, code, severity, message)
@@ -116,6 +110,13 @@ struct ImportSession {
         )
         markRejected = try db.prepare(sql: "UPDATE product SET rejected_import_id = ? WHERE id = ?")
     }
+
+    /// One history row per added, changed or removed product; `before_json` is the stored row's attributes.
+    static let insertHistorySQL = """
+        INSERT INTO product_history (catalog_id, import_id, key, product_id, change, before_hash,
+            after_hash, before_json)
+        VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT attributes_json FROM product WHERE id = ?))
+        """
 
     /// A million keys: 24 MB, which keeps a million-item import under 100 MB.
     static let defaultKeysInMemory = 1_000_000

@@ -143,7 +143,7 @@ final class PostgresEngine: Sendable {
             )
             var applied = try connection.fetchAll(String.self, sql: "SELECT id FROM schema_migration ORDER BY id")
             for migration in migrations where !applied.contains(migration.id) {
-                for statement in Self.statements(Self.translate(migration.sql)) {
+                for statement in Self.statements(migration.postgresSQL ?? Self.translate(migration.sql)) {
                     try connection.run(statement)
                 }
                 try connection.execute(
