@@ -1,6 +1,10 @@
 import ArgumentParser
 
 /// The `campaignctl` command: parses, runs one command, and maps any error to a message and an exit code.
+///
+/// Every command names itself (`commandName:`). Without it, ArgumentParser derives each name from the type's name
+/// (`String(describing:)`), which looks up the type's conformances in the whole binary, for each of the 55 commands
+/// at every start: two thirds of the instructions of `campaignctl catalog list` (174 M against 65 M now).
 @main
 struct CampaignCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -5,6 +5,7 @@ import Foundation
 extension CampaignCtl {
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "audit",
             abstract: "The tamper-evident audit log: read it, verify it, export signed checkpoints.",
             subcommands: [Log.self, Verify.self, Checkpoint.self]
         )
@@ -13,7 +14,10 @@ extension CampaignCtl {
 
 extension CampaignCtl.Audit {
     struct Log: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the audit log, oldest first.")
+        static let configuration = CommandConfiguration(
+            commandName: "log",
+            abstract: "Print the audit log, oldest first."
+        )
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only the last N events.") var limit: Int?
@@ -37,6 +41,7 @@ extension CampaignCtl.Audit {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check the hash chain; with --as, also against the checkpoint your keystore remembers.",
             discussion: "Exit status 77 names the first event edited, deleted, reordered or truncated."
         )
@@ -69,6 +74,7 @@ extension CampaignCtl.Audit {
 
     struct Checkpoint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "checkpoint",
             abstract: "Write a signed tree head (C2SP checkpoint) of the log, signed by --as NAME."
         )
 

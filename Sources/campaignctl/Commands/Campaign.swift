@@ -6,6 +6,7 @@ import Foundation
 extension CampaignCtl {
     struct Campaign: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "campaign",
             abstract: "Build, check, preview and compare promoted-product campaigns.",
             subcommands: [
                 Validate.self, Create.self, Update.self, List.self, Show.self, Diff.self, Preview.self, Submit.self,
@@ -34,6 +35,7 @@ func printDiagnostics(_ diagnostics: [CampaignDiagnostic]) {
 extension CampaignCtl.Campaign {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Check a spec against the catalog and the format rules; report every problem at once."
         )
 
@@ -54,7 +56,10 @@ extension CampaignCtl.Campaign {
     }
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a campaign from a spec (revision 1).")
+        static let configuration = CommandConfiguration(
+            commandName: "create",
+            abstract: "Create a campaign from a spec (revision 1)."
+        )
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var identity: IdentityOptions
@@ -82,6 +87,7 @@ extension CampaignCtl.Campaign {
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Re-resolve a campaign from a new spec, or from its spec against the current catalog.",
             discussion:
                 "A new revision is stored only when what would go live changed; every earlier approval is then void."
@@ -119,7 +125,10 @@ extension CampaignCtl.Campaign {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List campaigns with their latest revision.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "List campaigns with their latest revision."
+        )
 
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
@@ -139,7 +148,10 @@ extension CampaignCtl.Campaign {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a revision's manifest and digest.")
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "Show a revision's manifest and digest."
+        )
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The campaign id.") var id: String
@@ -203,7 +215,10 @@ extension CampaignCtl.Campaign {
     }
 
     struct Diff: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "What changed between two revisions, field by field.")
+        static let configuration = CommandConfiguration(
+            commandName: "diff",
+            abstract: "What changed between two revisions, field by field."
+        )
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The campaign id.") var id: String
@@ -221,6 +236,7 @@ extension CampaignCtl.Campaign {
 
     struct Preview: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "preview",
             abstract: "Write a self-contained HTML preview of the promoted post."
         )
 

@@ -6,6 +6,7 @@ import Foundation
 extension CampaignCtl.Campaign {
     struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "submit",
             abstract: "Submit the latest revision for approval (an author signs its digest)."
         )
 
@@ -25,6 +26,7 @@ extension CampaignCtl.Campaign {
 
     struct Approve: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "approve",
             abstract: "Review and sign the latest revision: it shows exactly what you sign, then asks.",
             discussion:
                 "Shows the manifest summary, the diff from the last published revision and every URL in both forms."
@@ -86,6 +88,7 @@ extension CampaignCtl.Campaign {
 
     struct Reject: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reject",
             abstract: "Reject the latest revision (one approver blocks it)."
         )
 
@@ -102,7 +105,10 @@ extension CampaignCtl.Campaign {
     }
 
     struct End: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "End a campaign for good (one person).")
+        static let configuration = CommandConfiguration(
+            commandName: "end",
+            abstract: "End a campaign for good (one person)."
+        )
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var identity: IdentityOptions
@@ -117,7 +123,10 @@ extension CampaignCtl.Campaign {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A campaign's state as its signatures establish it.")
+        static let configuration = CommandConfiguration(
+            commandName: "status",
+            abstract: "A campaign's state as its signatures establish it."
+        )
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The campaign id.") var id: String

@@ -7,6 +7,7 @@ import Foundation
 extension CampaignCtl {
     struct Catalog: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "catalog",
             abstract: "Inspect catalogs, products, their history and import diagnostics.",
             subcommands: [List.self, Products.self, Product.self, Diagnostics.self, History.self]
         )
@@ -15,7 +16,7 @@ extension CampaignCtl {
 
 extension CampaignCtl.Catalog {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List catalogs.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List catalogs.")
 
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
@@ -38,7 +39,10 @@ extension CampaignCtl.Catalog {
     }
 
     struct Products: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a catalog's current products.")
+        static let configuration = CommandConfiguration(
+            commandName: "products",
+            abstract: "List a catalog's current products."
+        )
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "The catalog.") var catalog = "default"
@@ -71,7 +75,10 @@ extension CampaignCtl.Catalog {
     }
 
     struct Product: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one product with its history.")
+        static let configuration = CommandConfiguration(
+            commandName: "product",
+            abstract: "Show one product with its history."
+        )
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The product id.") var id: String
@@ -117,7 +124,10 @@ extension CampaignCtl.Catalog {
     }
 
     struct Diagnostics: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the diagnostics of an import.")
+        static let configuration = CommandConfiguration(
+            commandName: "diagnostics",
+            abstract: "Show the diagnostics of an import."
+        )
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case text, json, csv
@@ -155,7 +165,10 @@ extension CampaignCtl.Catalog {
     }
 
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List import runs, newest first.")
+        static let configuration = CommandConfiguration(
+            commandName: "history",
+            abstract: "List import runs, newest first."
+        )
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this catalog.") var catalog: String?

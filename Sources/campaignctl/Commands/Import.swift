@@ -6,6 +6,7 @@ import Foundation
 extension CampaignCtl {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import a product feed (RSS 2.0, Atom 1.0 or YML; gzip allowed) as the catalog's new snapshot.",
             discussion: """
                 Every item is validated like Merchant Center does; diagnostics are printed as \

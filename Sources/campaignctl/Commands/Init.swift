@@ -4,6 +4,7 @@ import CampaignCore
 extension CampaignCtl {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create the brand's workspace and its policy, version 1, in setup mode.",
             discussion: """
                 The verified domains are the only hosts Buy buttons, product links and images may point to \

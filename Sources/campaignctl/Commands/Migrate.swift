@@ -5,6 +5,7 @@ import Foundation
 extension CampaignCtl {
     struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Copy a workspace to another database (a laptop's SQLite file to the team's PostgreSQL).",
             discussion: """
                 Copies the catalog and its history, campaigns and revisions, approvals, the policy, the audit log, \

@@ -49,12 +49,16 @@ enum NotificationDelivery {
 extension CampaignCtl {
     struct Notifications: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "notifications",
             abstract: "Notifications sent to every other person on each event: list them, retry failed ones.",
             subcommands: [List.self, Retry.self]
         )
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List notifications, newest first.")
+            static let configuration = CommandConfiguration(
+                commandName: "list",
+                abstract: "List notifications, newest first."
+            )
 
             @OptionGroup var global: GlobalOptions
             @Flag(help: "Only those not delivered.") var undelivered = false
@@ -77,7 +81,10 @@ extension CampaignCtl {
         }
 
         struct Retry: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Deliver pending and failed notifications again.")
+            static let configuration = CommandConfiguration(
+                commandName: "retry",
+                abstract: "Deliver pending and failed notifications again."
+            )
 
             @OptionGroup var global: GlobalOptions
 

@@ -5,6 +5,7 @@ import Foundation
 extension CampaignCtl {
     struct Policy: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "policy",
             abstract: "The workspace's policy: who may do what, guarded like TUF's root role.",
             subcommands: [Show.self, Seal.self, Propose.self, Approve.self, History.self]
         )
@@ -36,7 +37,10 @@ func printPolicy(_ policy: VerifiedPolicy) {
 
 extension CampaignCtl.Policy {
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the policy as its signatures establish it.")
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "Show the policy as its signatures establish it."
+        )
 
         @OptionGroup var global: GlobalOptions
 
@@ -47,6 +51,7 @@ extension CampaignCtl.Policy {
 
     struct Seal: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "seal",
             abstract: "Sign policy v1; it takes effect when every listed person (at least two) has signed."
         )
 
@@ -69,6 +74,7 @@ extension CampaignCtl.Policy {
 
     struct Propose: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "propose",
             abstract: "Propose policy version N+1 (an admin); it takes effect once approvers of N and N+1 sign."
         )
 
@@ -139,7 +145,10 @@ extension CampaignCtl.Policy {
     }
 
     struct Approve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sign the pending policy proposal.")
+        static let configuration = CommandConfiguration(
+            commandName: "approve",
+            abstract: "Sign the pending policy proposal."
+        )
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var identity: IdentityOptions
@@ -158,7 +167,10 @@ extension CampaignCtl.Policy {
     }
 
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every policy version and who signed it.")
+        static let configuration = CommandConfiguration(
+            commandName: "history",
+            abstract: "Every policy version and who signed it."
+        )
 
         @OptionGroup var global: GlobalOptions
 

@@ -37,6 +37,7 @@ func xAdsClient(_ settings: PublishSettings) throws -> XAdsClient {
 extension CampaignCtl.Campaign {
     struct Publish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "publish",
             abstract: "Launch the approved latest revision, after re-verifying everything from raw stored data.",
             discussion: """
                 With the outbox target (the default) the X Ads API requests are written to a bundle folder; with \
@@ -76,6 +77,7 @@ extension CampaignCtl.Campaign {
 
     struct Resume: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "resume",
             abstract: "Resume a paused campaign (needs fresh approvals for resuming)."
         )
 
@@ -97,6 +99,7 @@ extension CampaignCtl.Campaign {
 
     struct Pause: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "pause",
             abstract: "The kill switch: pause a live campaign at once (one person)."
         )
 
@@ -175,6 +178,7 @@ extension CampaignCtl {
 
         struct Verify: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "verify",
                 abstract: "Compare the target's copy (outbox bundle) with the approved manifest; pause on any mismatch."
             )
 
@@ -212,12 +216,14 @@ extension CampaignCtl {
 
     struct Config: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "config",
             abstract: "Workspace settings: where campaigns are published.",
             subcommands: [Publish.self]
         )
 
         struct Publish: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "publish",
                 abstract: "Show or set the publishing target (outbox or x-ads) and the X Ads account.",
                 discussion:
                     "The API's secrets are never stored: XADS_CONSUMER_KEY, XADS_CONSUMER_SECRET, XADS_ACCESS_TOKEN and XADS_ACCESS_TOKEN_SECRET come from the environment."

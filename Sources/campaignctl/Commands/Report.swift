@@ -6,6 +6,7 @@ import Logging
 extension CampaignCtl {
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Marketing reports: ingest ad performance and sales, export CSV, JSON or an HTML report.",
             subcommands: [Ingest.self, Export.self, Webhook.self, Entities.self]
         )
@@ -15,6 +16,7 @@ extension CampaignCtl {
 extension CampaignCtl.Report {
     struct Ingest: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ingest",
             abstract: "Store X Ads performance (analytics JSON, report CSV) or Stripe events (JSON, JSON lines).",
             discussion: """
                 The kind is read from the file. Each file is one transaction: stored whole, or (exit 65, every \
@@ -125,6 +127,7 @@ extension CampaignCtl.Report {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Export the figures per day, campaign, format and/or product as CSV, JSON or an HTML report.",
             discussion: """
                 Columns: \(ReportWriter.columns.joined(separator: ", ")). Money is in integer micros plus a \
@@ -200,6 +203,7 @@ extension CampaignCtl.Report {
 
     struct Webhook: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "webhook",
             abstract: "Receive Stripe webhooks live: verify Stripe-Signature, store each event once.",
             discussion: """
                 The endpoint's signing secret (whsec_…) comes from CAMPAIGNCTL_STRIPE_WEBHOOK_SECRET, never from \
@@ -245,6 +249,7 @@ extension CampaignCtl.Report {
 
     struct Entities: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "entities",
             abstract: "List the X entity ids tied to campaigns (from publishes, markers and --map)."
         )
 

@@ -5,6 +5,7 @@ import Foundation
 extension CampaignCtl {
     struct User: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "user",
             abstract: "The people of the workspace: add (setup mode), list, revoke.",
             subcommands: [Add.self, List.self, Revoke.self]
         )
@@ -12,13 +13,17 @@ extension CampaignCtl {
 
     struct Key: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "key",
             abstract: "Show a person's public key (to hand to the workspace's admin).",
             subcommands: [Show.self],
             defaultSubcommand: Show.self
         )
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print the public key line of --as NAME.")
+            static let configuration = CommandConfiguration(
+                commandName: "show",
+                abstract: "Print the public key line of --as NAME."
+            )
 
             @OptionGroup var identity: IdentityOptions
 
@@ -36,6 +41,7 @@ extension CampaignCtl {
 extension CampaignCtl.User {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a person to the policy while it is in setup mode.",
             discussion: """
                 Without --public-key, a new Ed25519 key pair is generated in the person's keystore (--keystore; \
@@ -89,7 +95,10 @@ extension CampaignCtl.User {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the people of the policy in force.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "List the people of the policy in force."
+        )
 
         @OptionGroup var global: GlobalOptions
 
@@ -106,6 +115,7 @@ extension CampaignCtl.User {
 
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "revoke",
             abstract: "Revoke a person's key at once (one approver or admin suffices: it only removes power)."
         )
 
