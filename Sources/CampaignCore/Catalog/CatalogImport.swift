@@ -286,6 +286,11 @@ extension CampaignStore {
             let reader = try FeedReader(contentsOf: path, displayName: displayName)
             reader.rawBytesObserver = { hasher.update($0) }
             let validator = ItemValidator(profile: options.profile, file: displayName)
+            // The WAL's pages start going to disk as the import writes them, and the file's as the commit copies
+            // them there, instead of all at the commit's end (see WritebackPacer).
+            let writeback = sqliteFilePath.flatMap(WritebackPacer.forSQLiteFile)
+            writeback?.start()
+            defer { writeback?.stop() }
             report = try writeOrRollback { db in
                 var session = try ImportSession(
                     db: db,

@@ -159,6 +159,14 @@ public struct CampaignStore: Sendable {
         }
     }
 
+    /// The SQLite database file; `nil` for PostgreSQL and in-memory stores.
+    var sqliteFilePath: String? {
+        guard case .sqlite = engine, location != ":memory:" else {
+            return nil
+        }
+        return location
+    }
+
     /// Runs `body` in a read-only transaction: one consistent snapshot.
     func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         switch engine {
