@@ -12,9 +12,10 @@ import Glibc
 /// the kernel writes back almost none of a million-item import's 1.8 GB WAL until that first `fsync`, so the import
 /// ended with about 5 s on one core, waiting for the disk or copying. Every ``interval`` this thread asks the kernel to
 /// start writing what is dirty in each file (`sync_file_range` with `SYNC_FILE_RANGE_WRITE`, which only starts the
-/// write-out and never waits for it): the WAL during the import, the database file during the checkpoint. Measured on
-/// a million-item import: that end went from 4.0–5.7 s to 2.0–2.6 s. It changes nothing about durability: SQLite
-/// still makes its own `fsync` calls, which now find little left to write.
+/// write-out and never waits for it): the WAL during the import, the database file during the checkpoint. Traced on a
+/// million-item import (`strace -T`), the commit's two `fdatasync` calls took 1.05 and 0.87 s before, 0.05 and 0.28 s
+/// with this. It changes nothing about durability: SQLite still makes its own `fsync` calls, which now find little
+/// left to write.
 ///
 /// Hand-written: no package of the mirror paces write-out. On Linux only (`sync_file_range` is Linux's; Glibc's Swift
 /// module does not declare it, so it is looked up with `dlsym`); elsewhere it does nothing.
