@@ -28,7 +28,12 @@ import Testing
     }
 
     @Test func firstImportAddsEveryValidItem() throws {
+        let started = ContinuousClock.now
         let report = try importFeed(FeedBuilder(count: 5))
+        let wall = ContinuousClock.now - started
+        // Timed up to the end of the commit, within the call.
+        #expect(report.seconds > 0)
+        #expect(report.seconds <= Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)
         #expect(report.read == 5)
         #expect(report.added == 5)
         #expect(report.stored == 5)
