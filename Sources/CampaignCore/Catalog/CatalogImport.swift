@@ -423,11 +423,3 @@ private final class FileHasher: @unchecked Sendable {
         Hex.encode(hasher.finalize())
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a `Double` (for reports only, never for money).
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

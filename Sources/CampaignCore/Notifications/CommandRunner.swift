@@ -65,8 +65,7 @@ enum CommandRunner {
 
         // The time limit runs on a Dispatch timer, not the cooperative pool, so busy tasks cannot delay it.
         let timedOut = TimeoutFlag()
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds) {
             if !exit.isFinished {
                 timedOut.set()
                 stop(process, exit: exit)

@@ -69,14 +69,13 @@ final class WritebackPacer: @unchecked Sendable {
     }
 
     private func run() {
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
         condition.lock()
         while !stopped {
             condition.unlock()
             flushAll()
             condition.lock()
             if !stopped {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: seconds))
+                _ = condition.wait(until: Date(timeIntervalSinceNow: interval.seconds))
             }
         }
         condition.unlock()
