@@ -41,9 +41,20 @@ struct ByteBuffer: ~Copyable {
         count += bytes.count
     }
 
+    /// Appends the UTF-8 bytes of `text`.
+    mutating func append(utf8 text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+
     /// Empties the buffer and keeps its memory for the next bytes.
     mutating func removeAll() {
         count = 0
+    }
+
+    /// Drops the bytes from `newCount` on.
+    mutating func truncate(to newCount: Int) {
+        count = min(max(newCount, 0), count)
     }
 
     /// Doubles the capacity, or more when `extra` bytes need more: a buffer that starts at a power of two and only

@@ -73,19 +73,42 @@ public struct XMLAttribute: Hashable, Sendable {
 }
 
 /// One product record (`item`, `entry` or `offer`) exactly as read, before validation.
+///
+/// The reader stores its fields compactly (see `FieldStorage`); ``fields`` builds ``FeedField`` values on each
+/// access, for tests and tools. The validator reads the compact form.
 public struct FeedRecord: Hashable, Sendable {
     /// The dialect it was read from.
     public var format: FeedFormat
     /// The 1-based line of the record's start tag.
     public var line: Int
-    /// Its attributes in document order.
-    public var fields: [FeedField]
+    /// The fields as stored.
+    var storage: FieldStorage
 
     /// Creates a record.
     public init(format: FeedFormat, line: Int, fields: [FeedField]) {
+        self.init(format: format, line: line, storage: FieldStorage(fields))
+    }
+
+    init(format: FeedFormat, line: Int, storage: FieldStorage) {
         self.format = format
         self.line = line
-        self.fields = fields
+        self.storage = storage
+    }
+
+    /// Its attributes in document order.
+    public var fields: [FeedField] {
+        get { storage.fields }
+        set { storage = FieldStorage(newValue) }
+    }
+
+    public static func == (lhs: FeedRecord, rhs: FeedRecord) -> Bool {
+        lhs.format == rhs.format && lhs.line == rhs.line && lhs.fields == rhs.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(format)
+        hasher.combine(line)
+        hasher.combine(fields)
     }
 
     /// Every field with that name, Google's first, then the format's own, each in document order.

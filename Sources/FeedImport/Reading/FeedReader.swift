@@ -200,20 +200,24 @@ final class SAXState {
     @exclusivity(unchecked) private var inRecord = false
     @exclusivity(unchecked) private var recordLine = 0
     @exclusivity(unchecked) private var recordAttributes: [XMLAttribute] = []
-    @exclusivity(unchecked) private var fields: [FeedField] = []
-
-    @exclusivity(unchecked) private var field: FieldBuilder?
-    @exclusivity(unchecked) private var childName = ""
-    @exclusivity(unchecked) private var childLine = 0
+    /// The record being read, in the form `FieldStorage` keeps: the text of all its values in one buffer, reused for
+    /// every record (it starts at 4 KiB and grows by doubling), and one entry per field, sub-field and XML attribute.
+    @exclusivity(unchecked) private var recordText = ByteBuffer(capacity: 4096)
+    @exclusivity(unchecked) private var entries: [FieldEntry] = []
+    /// The entries of the open field and sub-field, -1 when none.
+    @exclusivity(unchecked) private var fieldIndex = -1
+    @exclusivity(unchecked) private var childIndex = -1
+    /// Whether the open field's value was fixed at its start tag (Atom `link href`).
+    @exclusivity(unchecked) private var fieldHasPreset = false
     @exclusivity(unchecked) private var collecting = Collecting.none
-    /// The text of the element being collected, in one buffer reused for every element. It starts at 4 KiB and grows
-    /// by doubling, up to ``FeedReader/maximumFieldLength`` (1 MiB) at most.
-    @exclusivity(unchecked) private var text = ByteBuffer(capacity: 4096)
+    /// Where the text of the element being collected starts in ``recordText``.
+    @exclusivity(unchecked) private var textStart = 0
     @exclusivity(unchecked) private var textTruncated = false
 
     /// Direct-mapped caches keyed by libxml2's interned name pointers (a dictionary lookup costs more).
     @exclusivity(unchecked) private var nameCacheKeys = [UnsafeRawPointer?](repeating: nil, count: 256)
     @exclusivity(unchecked) private var nameCacheValues = [String](repeating: "", count: 256)
+    @exclusivity(unchecked) private var nameCacheIDs = [UInt16](repeating: FieldNames.custom, count: 256)
     @exclusivity(unchecked) private var uriCacheKey: UnsafeRawPointer?
     @exclusivity(unchecked) private var uriCacheValue = URIKind.none
     @exclusivity(unchecked) private var warningCount = 0
@@ -229,17 +233,6 @@ final class SAXState {
 
     enum URIKind {
         case none, google, atom, atom03, other
-    }
-
-    private struct FieldBuilder {
-        var name: String
-        var origin: FieldOrigin
-        var line: Int
-        var attributes: [XMLAttribute]
-        var children: [FeedField] = []
-        var isGroup = false
-        /// A value fixed at the start tag (Atom `link href`).
-        var presetValue: String?
     }
 
     init(file: String) {
@@ -293,7 +286,7 @@ final class SAXState {
         if skipDepth > 0 {
             return
         }
-        let name = cachedName(localName)
+        let (name, nameID) = cachedName(localName)
         let kind = uriKind(uri)
         guard format != nil else {
             startRoot(name: name, prefix: prefix, kind: kind)
@@ -304,12 +297,9 @@ final class SAXState {
             return
         }
         if depth == recordDepth + 1 {
-            startField(name: name, kind: kind, attributeCount, attributes)
-        } else if depth == recordDepth + 2, field != nil, kind == .google || kind == .none || kind == recordURIKind {
-            field?.isGroup = true
-            childName = name
-            childLine = currentLine
-            beginText(.child)
+            startField(name: name, nameID: nameID, kind: kind, attributeCount, attributes)
+        } else if depth == recordDepth + 2, fieldIndex >= 0, kind == .google || kind == .none || kind == recordURIKind {
+            startChild(name: name, nameID: nameID)
         } else {
             skipDepth = depth
         }
@@ -339,10 +329,12 @@ final class SAXState {
         } else if depth == recordDepth + 1 {
             finishField()
         } else if depth == recordDepth + 2 {
-            let value = takeText()
-            field?.children.append(
-                FeedField(name: childName, value: value.text, line: childLine, isTruncated: value.truncated)
-            )
+            if childIndex >= 0 {
+                let value = endText()
+                entries[childIndex].valueCount = value.count
+                entries[childIndex].isTruncated = value.truncated
+                childIndex = -1
+            }
             collecting = .none
         }
     }
@@ -401,7 +393,10 @@ final class SAXState {
         if depth == recordDepth, name == recordName, kind == recordURIKind, outerPath == recordParentPath {
             inRecord = true
             recordLine = currentLine
-            fields.removeAll(keepingCapacity: true)
+            entries.removeAll(keepingCapacity: true)
+            recordText.removeAll()
+            fieldIndex = -1
+            childIndex = -1
             recordAttributes = format == .yml ? readAttributes(attributeCount, attributes) : []
             return
         }
@@ -422,6 +417,7 @@ final class SAXState {
 
     private func startField(
         name: String,
+        nameID: UInt16,
         kind: URIKind,
         _ attributeCount: Int32,
         _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
@@ -430,6 +426,7 @@ final class SAXState {
             return
         }
         var fieldName = name
+        var fieldID = nameID
         let origin: FieldOrigin
         var preset: String?
         var kept: [XMLAttribute] = []
@@ -449,6 +446,7 @@ final class SAXState {
                 break
             case "summary", "content":
                 fieldName = "description"
+                fieldID = FieldNames.id(of: fieldName)
             case "link":
                 let attributes = readAttributes(attributeCount, attributes)
                 let rel = attributes.first { $0.name == "rel" }?.value ?? "alternate"
@@ -468,46 +466,73 @@ final class SAXState {
             skipDepth = depth
             return
         }
-        field = FieldBuilder(
-            name: fieldName,
-            origin: origin,
-            line: currentLine,
-            attributes: kept,
-            presetValue: preset
-        )
-        beginText(.field)
+        let line = currentLine
+        fieldIndex = appendEntry(name: fieldName, nameID: fieldID, origin: origin, kind: .field, line: line)
+        for attribute in kept {
+            let index = appendEntry(
+                name: attribute.name,
+                nameID: FieldNames.id(of: attribute.name),
+                origin: origin,
+                kind: .attribute,
+                line: line
+            )
+            recordText.append(utf8: attribute.value)
+            entries[index].valueCount = recordText.count - entries[index].valueStart
+        }
+        entries[fieldIndex].valueStart = recordText.count
+        if let preset {
+            recordText.append(utf8: preset)
+            entries[fieldIndex].valueCount = recordText.count - entries[fieldIndex].valueStart
+            fieldHasPreset = true
+        } else {
+            beginText(.field)
+        }
+    }
+
+    /// A sub-attribute of the open field, which becomes a group: the text it had so far is dropped.
+    private func startChild(name: String, nameID: UInt16) {
+        if !entries[fieldIndex].hasChildren {
+            entries[fieldIndex].hasChildren = true
+            entries[fieldIndex].valueCount = 0
+            recordText.truncate(to: entries[fieldIndex].valueStart)
+        }
+        childIndex = appendEntry(name: name, nameID: nameID, origin: .google, kind: .field, line: currentLine)
+        beginText(.child)
+    }
+
+    /// Appends an entry whose value starts at the end of the text (after its name, for a name without an id).
+    private func appendEntry(
+        name: String,
+        nameID: UInt16,
+        origin: FieldOrigin,
+        kind: FieldEntry.Kind,
+        line: Int
+    ) -> Int {
+        var entry = FieldEntry(nameID: nameID, origin: origin, kind: kind, line: line)
+        if nameID == FieldNames.custom {
+            entry.nameStart = recordText.count
+            recordText.append(utf8: name)
+            entry.nameCount = recordText.count - entry.nameStart
+        }
+        entry.valueStart = recordText.count
+        entries.append(entry)
+        return entries.count - 1
     }
 
     private func finishField() {
-        // Moved out, not copied: a copy retained and released each of its strings and arrays.
-        guard let builder = field.take() else {
+        guard fieldIndex >= 0 else {
             return
         }
-        let value = takeText()
-        collecting = .none
-        if builder.isGroup {
-            fields.append(
-                FeedField(
-                    name: builder.name,
-                    origin: builder.origin,
-                    value: "",
-                    line: builder.line,
-                    children: builder.children,
-                    xmlAttributes: builder.attributes
-                )
-            )
-        } else {
-            fields.append(
-                FeedField(
-                    name: builder.name,
-                    origin: builder.origin,
-                    value: builder.presetValue ?? value.text,
-                    line: builder.line,
-                    xmlAttributes: builder.attributes,
-                    isTruncated: value.truncated
-                )
-            )
+        let index = fieldIndex
+        fieldIndex = -1
+        if !entries[index].hasChildren, !fieldHasPreset {
+            let value = endText()
+            entries[index].valueCount = value.count
+            entries[index].isTruncated = value.truncated
         }
+        collecting = .none
+        fieldHasPreset = false
+        entries[index].span = entries.count - index - 1
     }
 
     private func finishRecord() {
@@ -515,16 +540,21 @@ final class SAXState {
         guard let format else {
             return
         }
-        let recordFields =
-            format == .yml
-            ? YMLMapping.map(
-                fields,
-                offerAttributes: recordAttributes,
-                line: recordLine,
-                categoryPath: categoryPath(for:)
-            ) : fields
-        records.append(FeedRecord(format: format, line: recordLine, fields: recordFields))
-        fields.removeAll(keepingCapacity: true)
+        // The entries' buffer goes to the record; `removeAll` gives this state a new one of the same capacity.
+        var storage = FieldStorage(text: Array(recordText.bytes), entries: entries)
+        entries.removeAll(keepingCapacity: true)
+        recordText.removeAll()
+        if format == .yml {
+            storage = FieldStorage(
+                YMLMapping.map(
+                    storage.fields,
+                    offerAttributes: recordAttributes,
+                    line: recordLine,
+                    categoryPath: categoryPath(for:)
+                )
+            )
+        }
+        records.append(FeedRecord(format: format, line: recordLine, storage: storage))
     }
 
     private func finishCategory() {
@@ -554,7 +584,7 @@ final class SAXState {
 
     private func beginText(_ mode: Collecting) {
         collecting = mode
-        text.removeAll()
+        textStart = recordText.count
         textTruncated = false
     }
 
@@ -562,26 +592,37 @@ final class SAXState {
         guard collecting != .none, let characters, length > 0 else {
             return
         }
-        let room = FeedReader.maximumFieldLength - text.count
+        let room = FeedReader.maximumFieldLength - (recordText.count - textStart)
         let kept = min(Int(length), room)
         if kept < Int(length) {
             textTruncated = true
         }
         if kept > 0 {
-            text.append(UnsafeBufferPointer(start: characters, count: kept))
+            recordText.append(UnsafeBufferPointer(start: characters, count: kept))
         }
     }
 
-    private func takeText() -> (text: String, truncated: Bool) {
-        var value = String(decoding: text.bytes, as: UTF8.self)
+    /// Ends the element's text: its length in ``recordText`` and whether it was cut. A cut at the byte limit may
+    /// split a character, whose first bytes are dropped.
+    private func endText() -> (count: Int, truncated: Bool) {
+        collecting = .none
+        var count = recordText.count - textStart
         if textTruncated {
-            // Cutting at a byte limit may split a character; drop the replacement it becomes.
-            while value.last == "\u{FFFD}" {
-                value.removeLast()
-            }
+            count = UTF8Tail.completeLength(UnsafeBufferPointer(rebasing: recordText.bytes[textStart...]))
+            recordText.truncate(to: textStart + count)
         }
-        text.removeAll()
-        return (value, textTruncated)
+        return (count, textTruncated)
+    }
+
+    /// Ends the element's text and takes it out of ``recordText`` as a string (YML categories, outside records).
+    private func takeText() -> (text: String, truncated: Bool) {
+        let value = endText()
+        let text = String(
+            decoding: UnsafeBufferPointer(rebasing: recordText.bytes[textStart..<textStart + value.count]),
+            as: UTF8.self
+        )
+        recordText.truncate(to: textStart)
+        return (text, value.truncated)
     }
 
     // MARK: Hostile input and errors
@@ -626,33 +667,27 @@ final class SAXState {
 
     // MARK: Helpers
 
-    private func cachedName(_ pointer: UnsafePointer<xmlChar>?) -> String {
+    /// The element's local name, and its ``FieldNames`` id. A known name is the table's string literal: a name read at
+    /// run time would be one object shared by every field of that name, whose reference count the reading,
+    /// validating and writing threads would all change (each change taking its cache line from another core).
+    private func cachedName(_ pointer: UnsafePointer<xmlChar>?) -> (name: String, id: UInt16) {
         guard let pointer else {
-            return ""
+            return ("", FieldNames.custom)
         }
         // libxml2 interns names in its dictionary: one pointer per distinct name and parse.
         let key = UnsafeRawPointer(pointer)
         let slot = Int(truncatingIfNeeded: UInt(bitPattern: key) >> 3) & 255
         if nameCacheKeys[slot] == key {
-            return nameCacheValues[slot]
+            return (nameCacheValues[slot], nameCacheIDs[slot])
         }
         let read = String(cString: pointer)
-        let name = Self.literalNames[read] ?? read
+        let id = FieldNames.id(of: read)
+        let name = id == FieldNames.custom ? read : FieldNames.known[Int(id)]
         nameCacheKeys[slot] = key
         nameCacheValues[slot] = name
-        return name
+        nameCacheIDs[slot] = id
+        return (name, id)
     }
-
-    /// The names of the attributes the validator knows, as string literals: a name read at run time is one object
-    /// shared by every field of that name, whose reference count the reading, validating and writing threads all
-    /// change (each change taking its cache line from another core), where a literal has no count to change.
-    private static let literalNames: [String: String] = {
-        let names =
-            AttributeTable.slotNames + AttributeTable.plainLists + AttributeTable.retired.map(\.name)
-            + ValidationRun.shippingTimeNames + ValidationRun.shippingOneLine + ValidationRun.taxOneLine
-            + ["item", "entry", "offer", "summary", "content", "region", "service", "rate", "tax_ship"]
-        return Dictionary(names.map { ($0, $0) }, uniquingKeysWith: { first, _ in first })
-    }()
 
     private func uriKind(_ pointer: UnsafePointer<xmlChar>?) -> URIKind {
         guard let pointer else {
@@ -691,7 +726,7 @@ final class SAXState {
                 continue
             }
             let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
-            result.append(XMLAttribute(name: cachedName(name), value: value))
+            result.append(XMLAttribute(name: cachedName(name).name, value: value))
         }
         return result
     }

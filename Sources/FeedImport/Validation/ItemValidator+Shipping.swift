@@ -19,14 +19,14 @@ extension ValidationRun {
             // min/max handling and transit days with their lines, in that order.
             var times: [(days: Int, line: Int)?] = [nil, nil, nil, nil]
             for child in subAttributes(of: shipping, oneLineNames: Self.shippingOneLine) {
-                guard members[child.name] == nil, child.children.isEmpty else {
+                guard members[child.name] == nil, !child.isGroup else {
                     continue
                 }
-                let text = TextCheck.trimmed(child.value)
+                let text = child.text
                 guard !text.isEmpty else {
                     continue
                 }
-                let located = Located(text: text, line: line(of: child), index: entry.index)
+                let located = Located(text: text, line: child.line, index: entry.index)
                 switch child.name {
                 case "country":
                     hasCountry = true
@@ -105,7 +105,7 @@ extension ValidationRun {
                 continue
             }
             let children = subAttributes(of: tax, oneLineNames: Self.taxOneLine)
-            var members = Self.members(of: children)
+            var members = self.members(of: children)
             if let rate = child("rate", in: children) {
                 switch Money.parseMicros(Substring(rate.text)) {
                 case .success(let micros) where micros >= 0:
@@ -180,11 +180,29 @@ extension ValidationRun {
         )
     }
 
-    /// A group's sub-attributes; for Google's one-line text form, fields made from its `:`-separated parts.
-    func subAttributes(of group: Located, oneLineNames: [String]) -> [FeedField] {
-        let field = record.fields[group.index]
-        if !field.children.isEmpty {
-            return field.children
+    /// A group's sub-attributes; for Google's one-line text form, its `:`-separated parts, named in order.
+    func subAttributes(of group: Located, oneLineNames: [String]) -> [SubAttribute] {
+        let index = group.index
+        guard !storage.entries[index].hasChildren else {
+            var result: [SubAttribute] = []
+            var child = index + 1
+            let end = storage.next(after: index)
+            while child < end {
+                if storage.entries[child].kind == .field {
+                    let isGroup = storage.entries[child].hasChildren
+                    result.append(
+                        SubAttribute(
+                            name: storage.name(at: child),
+                            text: isGroup ? "" : storage.trimmedValue(at: child),
+                            line: line(at: child),
+                            index: child,
+                            isGroup: isGroup
+                        )
+                    )
+                }
+                child = storage.next(after: child)
+            }
+            return result
         }
         guard group.text.utf8.contains(UInt8(ascii: ":")) else {
             return []
@@ -194,26 +212,31 @@ extension ValidationRun {
             maxSplits: oneLineNames.count - 1,
             omittingEmptySubsequences: false
         )
+        let line = line(at: index)
         return zip(oneLineNames, parts).map { name, part in
-            FeedField(name: name, origin: field.origin, value: String(part), line: field.line)
+            SubAttribute(name: name, text: TextCheck.trimmed(String(part)), line: line, index: nil, isGroup: false)
         }
     }
 
-    /// The first non-blank, non-group child called `name`, trimmed.
-    func child(_ name: String, in children: [FeedField]) -> Located? {
-        for (index, child) in children.enumerated() where child.name == name && child.children.isEmpty {
-            let text = TextCheck.trimmed(child.value)
-            return text.isEmpty ? nil : Located(text: text, line: line(of: child), index: index)
+    /// The first non-blank, non-group sub-attribute called `name`.
+    func child(_ name: String, in children: [SubAttribute]) -> Located? {
+        for (index, child) in children.enumerated() where child.name == name && !child.isGroup {
+            return child.text.isEmpty ? nil : Located(text: child.text, line: child.line, index: index)
         }
         return nil
     }
 
-    /// Every non-blank child, trimmed (first occurrence wins), as canonical members.
-    static func members(of children: [FeedField]) -> ProductAttributes {
+    /// Every non-blank sub-attribute (first occurrence wins), as canonical members.
+    func members(of children: [SubAttribute]) -> ProductAttributes {
         var members = ProductAttributes()
         members.reserveCapacity(children.count)
         for child in children where members[child.name] == nil {
-            let value = canonicalValue(of: child)
+            let value: AttributeValue
+            if child.isGroup, let index = child.index {
+                value = canonicalValue(at: index)
+            } else {
+                value = .text(child.text)
+            }
             if case .text(let text) = value, text.isEmpty {
                 continue
             }
@@ -259,4 +282,16 @@ extension ValidationRun {
             attributes: attributes
         )
     }
+}
+
+/// A sub-attribute of a group (`shipping`, `tax`): a stored child, or a part of Google's one-line form.
+struct SubAttribute {
+    var name: String
+    /// The value without surrounding whitespace; empty for a group.
+    var text: String
+    /// The line for diagnostics.
+    var line: Int
+    /// The stored entry of a child; `nil` for a part of the one-line form.
+    var index: Int?
+    var isGroup: Bool
 }

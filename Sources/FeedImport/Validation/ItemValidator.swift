@@ -57,6 +57,8 @@ struct ValidationRun {
     let file: String
     let now: Int64
     let record: FeedRecord
+    /// The record's fields, read in place.
+    let storage: FieldStorage
 
     /// The winning field index of each single-valued slot, or -1 (inline storage, no allocation).
     var slots = SIMD64<Int32>(repeating: -1)
@@ -79,66 +81,79 @@ struct ValidationRun {
         self.file = validator.file
         self.now = validator.now
         self.record = record
-        attributes.reserveCapacity(record.fields.count)
+        self.storage = record.storage
+        attributes.reserveCapacity(storage.entries.count)
     }
 
     // MARK: Pass 1: sort fields into slots; keep unknown attributes as they are.
 
     mutating func run() -> ValidatedItem {
-        let fields = record.fields
-        for index in fields.indices {
-            if fields[index].isTruncated {
-                reportTruncated(fields[index].name, line: line(of: fields[index]))
-            }
-            for child in fields[index].children where child.isTruncated {
-                reportTruncated("\(fields[index].name).\(child.name)", line: line(of: child))
-            }
-            let name = fields[index].name
-            guard let entry = AttributeTable.entry(for: name) else {
-                keepAsIs(index, isRepeatable: false)
-                continue
-            }
-            if let hint = entry.deprecation, fields[index].origin != .yml,
-                !diagnostics.contains(where: { $0.code == .deprecatedAttribute && $0.attribute == name })
-            {
-                // Once per attribute: Google Base feeds repeat `label` and `payment_accepted`.
-                let advice = hint.isEmpty ? "merchant center ignores it" : hint
-                report(
-                    .warning,
-                    .deprecatedAttribute,
-                    name,
-                    line: line(of: fields[index]),
-                    "\(name) is a retired google base attribute; \(advice)"
-                )
-            }
-            guard let slot = entry.slot else {
-                keepAsIs(index, isRepeatable: entry.isRepeatable)
-                continue
-            }
-            if slot.isRepeatable {
-                if repeated.isEmpty {
-                    repeated.reserveCapacity(min(fields.count - index, 16))
-                }
-                repeated.append((slot, index))
-                continue
-            }
-            let current = Int(slots[slot.rawValue])
-            if current < 0 {
-                slots[slot.rawValue] = Int32(truncatingIfNeeded: index)
-            } else if fields[current].origin != .google, fields[index].origin == .google {
-                slots[slot.rawValue] = Int32(truncatingIfNeeded: index)  // g:title beats RSS title
-            } else if fields[current].origin == fields[index].origin, !isBlank(fields[index]) {
-                report(
-                    .warning,
-                    .attributeHasTooManyValues,
-                    name,
-                    line: line(of: fields[index]),
-                    "\(name) is given more than once; only the first value is used"
-                )
-            }
+        var index = 0
+        while index < storage.entries.count {
+            let next = storage.next(after: index)
+            sort(index, childrenEnd: next)
+            index = next
         }
         applyRules()
         return finish()
+    }
+
+    /// Puts the top-level field at `index` in its slot, or keeps it as it is.
+    private mutating func sort(_ index: Int, childrenEnd: Int) {
+        let field = storage.entries[index]
+        if field.isTruncated {
+            reportTruncated(storage.name(at: index), line: line(at: index))
+        }
+        if field.hasChildren {
+            for child in index + 1..<childrenEnd
+            where storage.entries[child].kind == .field && storage.entries[child].isTruncated {
+                reportTruncated("\(storage.name(at: index)).\(storage.name(at: child))", line: line(at: child))
+            }
+        }
+        // Names without an id are not in the attribute table (every name in it has one).
+        guard field.nameID != FieldNames.custom, let entry = FieldNames.tableEntries[Int(field.nameID)] else {
+            keepAsIs(index, isRepeatable: false)
+            return
+        }
+        let name = storage.name(at: index)
+        if let hint = entry.deprecation, field.origin != .yml,
+            !diagnostics.contains(where: { $0.code == .deprecatedAttribute && $0.attribute == name })
+        {
+            // Once per attribute: Google Base feeds repeat `label` and `payment_accepted`.
+            let advice = hint.isEmpty ? "merchant center ignores it" : hint
+            report(
+                .warning,
+                .deprecatedAttribute,
+                name,
+                line: line(at: index),
+                "\(name) is a retired google base attribute; \(advice)"
+            )
+        }
+        guard let slot = entry.slot else {
+            keepAsIs(index, isRepeatable: entry.isRepeatable)
+            return
+        }
+        if slot.isRepeatable {
+            if repeated.isEmpty {
+                repeated.reserveCapacity(16)
+            }
+            repeated.append((slot, index))
+            return
+        }
+        let current = Int(slots[slot.rawValue])
+        if current < 0 {
+            slots[slot.rawValue] = Int32(truncatingIfNeeded: index)
+        } else if storage.entries[current].origin != .google, field.origin == .google {
+            slots[slot.rawValue] = Int32(truncatingIfNeeded: index)  // g:title beats RSS title
+        } else if storage.entries[current].origin == field.origin, !isBlank(at: index) {
+            report(
+                .warning,
+                .attributeHasTooManyValues,
+                name,
+                line: line(at: index),
+                "\(name) is given more than once; only the first value is used"
+            )
+        }
     }
 
     mutating func reportTruncated(_ name: String, line: Int) {
@@ -153,8 +168,8 @@ struct ValidationRun {
 
     /// Stores an attribute without a rule: trimmed text, or a group; a list when it repeats.
     mutating func keepAsIs(_ index: Int, isRepeatable: Bool) {
-        let name = record.fields[index].name
-        let value = Self.canonicalValue(of: record.fields[index])
+        let name = storage.name(at: index)
+        let value = canonicalValue(at: index)
         if case .text(let text) = value, text.isEmpty {
             return
         }
@@ -178,19 +193,37 @@ struct ValidationRun {
         }
     }
 
-    /// A field as an attribute value: trimmed text, a group of its children, or YML's `param`
+    /// The stored field at `index` as an attribute value: trimmed text, a group of its children, or YML's `param`
     /// with its `name` and `unit`.
-    static func canonicalValue(of field: FeedField) -> AttributeValue {
-        if field.isGroup {
-            return .group(members(of: field.children))
+    func canonicalValue(at index: Int) -> AttributeValue {
+        if storage.entries[index].hasChildren {
+            var members = ProductAttributes()
+            var child = index + 1
+            let end = storage.next(after: index)
+            while child < end {
+                if storage.entries[child].kind == .field {
+                    let name = storage.name(at: child)
+                    if members[name] == nil {
+                        let value = canonicalValue(at: child)
+                        if !value.isEmptyText {
+                            members[name] = value
+                        }
+                    }
+                }
+                child = storage.next(after: child)
+            }
+            return .group(members)
         }
-        let text = TextCheck.trimmed(field.value)
-        guard !field.xmlAttributes.isEmpty, field.name == "param" else {
+        let text = storage.trimmedValue(at: index)
+        guard storage.entries[index].span > 0, storage.name(at: index) == "param" else {
             return .text(text)
         }
         var members: ProductAttributes = ["value": .text(text)]
-        for attribute in field.xmlAttributes where members[attribute.name] == nil {
-            members[attribute.name] = .text(TextCheck.trimmed(attribute.value))
+        for attribute in storage.attributes(of: index) {
+            let name = storage.name(at: attribute)
+            if members[name] == nil {
+                members[name] = .text(storage.trimmedValue(at: attribute))
+            }
         }
         return .group(members)
     }
@@ -200,17 +233,17 @@ struct ValidationRun {
     /// The trimmed value of a single-valued slot, or `nil` when absent, blank or a group.
     func value(_ slot: Slot) -> Located? {
         let index = Int(slots[slot.rawValue])
-        guard index >= 0, record.fields[index].children.isEmpty else {
+        guard index >= 0, !storage.entries[index].hasChildren else {
             return nil
         }
-        let text = TextCheck.trimmed(record.fields[index].value)
-        return text.isEmpty ? nil : Located(text: text, line: line(of: record.fields[index]), index: index)
+        let text = storage.trimmedValue(at: index)
+        return text.isEmpty ? nil : Located(text: text, line: line(at: index), index: index)
     }
 
     /// How many non-blank values a repeatable slot has.
     func count(_ slot: Slot) -> Int {
         var count = 0
-        for entry in repeated where entry.slot == slot && !isBlank(record.fields[entry.index]) {
+        for entry in repeated where entry.slot == slot && !isBlank(at: entry.index) {
             count += 1
         }
         return count
@@ -218,21 +251,22 @@ struct ValidationRun {
 
     /// The value of a repeatable field: trimmed text (empty for a group), or `nil` when blank.
     func repeatedValue(_ index: Int) -> Located? {
-        let field = record.fields[index]
-        if !field.children.isEmpty {
-            return Located(text: "", line: line(of: field), index: index)
+        if storage.entries[index].hasChildren {
+            return Located(text: "", line: line(at: index), index: index)
         }
-        let text = TextCheck.trimmed(field.value)
-        return text.isEmpty ? nil : Located(text: text, line: line(of: field), index: index)
+        let text = storage.trimmedValue(at: index)
+        return text.isEmpty ? nil : Located(text: text, line: line(at: index), index: index)
     }
 
-    func isBlank(_ field: FeedField) -> Bool {
-        field.children.isEmpty && TextCheck.trimmed(field.value).isEmpty
+    /// Whether the stored field at `index` is not a group and has only whitespace.
+    func isBlank(at index: Int) -> Bool {
+        !storage.entries[index].hasChildren && storage.isBlank(at: index)
     }
 
-    /// The field's line, or the record's when the field has none.
-    func line(of field: FeedField) -> Int {
-        field.line > 0 ? field.line : record.line
+    /// The stored field's line, or the record's when the field has none.
+    func line(at index: Int) -> Int {
+        let line = storage.entries[index].line
+        return line > 0 ? line : record.line
     }
 
     /// Adds a diagnostic.
@@ -307,5 +341,15 @@ struct ValidationRun {
         var found: [FeedDiagnostic] = []
         swap(&found, &diagnostics)  // moved, not copied: the run ends here
         return ValidatedItem(id: itemID, line: record.line, product: product, diagnostics: found)
+    }
+}
+
+extension AttributeValue {
+    /// Whether this is empty text: a blank value, which is not kept.
+    var isEmptyText: Bool {
+        if case .text(let text) = self {
+            return text.isEmpty
+        }
+        return false
     }
 }
