@@ -37,9 +37,6 @@ final class ImportPipeline: @unchecked Sendable {
         var items: [PreparedItem]
         /// Raw bytes read when the batch was closed, for progress.
         var bytes: Int64
-        /// The records the items were made from, kept until the items are freed: the items share their strings,
-        /// which the reading thread made and so frees last.
-        fileprivate var records: [FeedRecord] = []
         /// The validating thread that made the items.
         fileprivate var lane = 0
     }
@@ -99,8 +96,7 @@ final class ImportPipeline: @unchecked Sendable {
         return batch
     }
 
-    /// The database thread is done with `batch`: the validating thread that made its items frees them, then the
-    /// reading thread frees their records.
+    /// The database thread is done with `batch`: the validating thread that made its items frees them.
     func handBack(_ batch: Batch) {
         spentItems[batch.lane].handBack(batch)
     }
@@ -155,9 +151,12 @@ final class ImportPipeline: @unchecked Sendable {
     private func validate(lane: Int) {
         do {
             while let batch = try records[lane].pop() {
-                spentItems[lane].release { spent in spentRecords.handBack(spent.records) }
+                spentItems[lane].release()
                 let items = batch.records.map { Self.prepare(validator.validate($0)) }
-                let ready = Batch(items: items, bytes: batch.bytes, records: batch.records, lane: lane)
+                // The items share nothing with their records (the validator makes its own strings), whose two buffers
+                // go straight back to the reading thread that allocated them.
+                spentRecords.handBack(batch.records)
+                let ready = Batch(items: items, bytes: batch.bytes, lane: lane)
                 guard prepared[lane].push(ready) else {
                     return
                 }

@@ -125,7 +125,7 @@ final class ProducerThread<Element: Sendable, Failure: Error & Sendable>: @unche
 /// arena under that arena's lock, while the maker keeps taking the same lock to allocate, its own cache being
 /// empty. Freeing each batch where it was consumed made the threads contend for those locks: in a 100,000-item
 /// import the database thread slept on one about 15,000 times (perf `sched_switch`). With the items handed back to
-/// the validating thread, and their records from there to the reader, the process sleeps about 2,400 times instead
+/// the validating thread, and the records from there to the reader, the process sleeps about 2,400 times instead
 /// of 23,000.
 ///
 /// Any thread may hand elements back; one thread releases them.
