@@ -83,6 +83,15 @@ protocol SQLStatement: AnyObject {
     /// it; a server connection copies it, as any text.
     func bind(_ text: PinnedText, at parameter: Int32)
 
+    /// Binds text or a blob for the next run only. SQLite reads it from a buffer the statement keeps and reuses row
+    /// after row, instead of allocating a copy of each value (which it frees when the value is bound again); after the
+    /// run the parameter is NULL. A server connection binds it as any value.
+    func bindStaged(_ value: String?, at parameter: Int32)
+    /// The same, for text the caller built as UTF-8 bytes.
+    func bindStaged(utf8Text bytes: [UInt8], at parameter: Int32)
+    /// The same, for a blob.
+    func bindStaged(_ value: Data?, at parameter: Int32)
+
     /// Forgets every bound value, so that none still points to pinned text once its owner is gone.
     func clearBindings()
 
@@ -99,6 +108,18 @@ protocol SQLStatement: AnyObject {
 }
 
 extension SQLStatement {
+    func bindStaged(_ value: String?, at parameter: Int32) {
+        bind(value, at: parameter)
+    }
+
+    func bindStaged(utf8Text bytes: [UInt8], at parameter: Int32) {
+        bind(utf8Text: bytes, at: parameter)
+    }
+
+    func bindStaged(_ value: Data?, at parameter: Int32) {
+        bind(value, at: parameter)
+    }
+
     func execute(reportingChanges changed: @escaping (Int) -> Void) throws {
         changed(try execute())
     }

@@ -84,9 +84,93 @@ final class SQLiteStatement: SQLStatement {
     private let statement: Statement
     private var handle: OpaquePointer { statement.sqliteStatement }
 
+    /// The bytes of the values bound with `bindStaged` for the next run, and where each is. Hand-written rather than an
+    /// `Array` because SQLite keeps pointers into it until the run: it must not move once they are bound, and it keeps
+    /// its memory from row to row.
+    /// `@exclusivity(unchecked)`: a statement is used by one thread at a time (its connection's), and the dynamic
+    /// checks of these four cost more than the copies they guard.
+    @exclusivity(unchecked) private var stage: UnsafeMutableRawPointer?
+    @exclusivity(unchecked) private var stageCapacity = 0
+    @exclusivity(unchecked) private var stageCount = 0
+    @exclusivity(unchecked) private var staged: [(parameter: Int32, offset: Int, count: Int, isBlob: Bool)] = []
+
     init(_ statement: Statement, in db: Database) {
         self.db = db
         self.statement = statement
+    }
+
+    deinit {
+        stage?.deallocate()
+    }
+
+    func bindStaged(_ value: String?, at parameter: Int32) {
+        guard var value else {
+            sqlite3_bind_null(handle, parameter)
+            return
+        }
+        value.withUTF8 { addToStage(UnsafeRawBufferPointer($0), at: parameter, isBlob: false) }
+    }
+
+    func bindStaged(utf8Text bytes: [UInt8], at parameter: Int32) {
+        bytes.withUnsafeBytes { addToStage($0, at: parameter, isBlob: false) }
+    }
+
+    func bindStaged(_ value: Data?, at parameter: Int32) {
+        guard let value else {
+            sqlite3_bind_null(handle, parameter)
+            return
+        }
+        value.withUnsafeBytes { addToStage($0, at: parameter, isBlob: true) }
+    }
+
+    private func addToStage(_ bytes: UnsafeRawBufferPointer, at parameter: Int32, isBlob: Bool) {
+        if stageCount + bytes.count > stageCapacity {
+            // Nothing points into the stage yet (its values are bound just before the run), so it may move.
+            let capacity = max(stageCapacity * 2, stageCount + bytes.count, 4096)
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+            if let stage {
+                grown.copyMemory(from: stage, byteCount: stageCount)
+                stage.deallocate()
+            }
+            stage = grown
+            stageCapacity = capacity
+        }
+        if let source = bytes.baseAddress, let stage, !bytes.isEmpty {
+            (stage + stageCount).copyMemory(from: source, byteCount: bytes.count)
+        }
+        staged.append((parameter, stageCount, bytes.count, isBlob))
+        stageCount += bytes.count
+    }
+
+    /// Binds the staged values in place (`SQLITE_STATIC`: SQLite neither copies nor frees them).
+    private func bindStage() {
+        guard let stage else {
+            return
+        }
+        for value in staged {
+            let bytes = stage + value.offset
+            if value.isBlob {
+                _ = sqlite3_bind_blob(handle, value.parameter, bytes, Int32(value.count), nil)
+            } else {
+                // A zero-length text still needs a non-null pointer, or it would bind NULL.
+                _ = sqlite3_bind_text(
+                    handle,
+                    value.parameter,
+                    bytes.assumingMemoryBound(to: CChar.self),
+                    Int32(value.count),
+                    nil
+                )
+            }
+        }
+    }
+
+    /// After the run: no parameter points into the stage any more, which is emptied for the next row.
+    private func clearStage() {
+        for value in staged {
+            sqlite3_bind_null(handle, value.parameter)
+        }
+        staged.removeAll(keepingCapacity: true)
+        stageCount = 0
     }
 
     func bind(_ value: String?, at parameter: Int32) {
@@ -169,13 +253,29 @@ final class SQLiteStatement: SQLStatement {
     /// Runs the statement to completion; returns the rows it changed.
     @discardableResult
     func execute() throws -> Int {
-        defer { sqlite3_reset(handle) }
+        if !staged.isEmpty {
+            bindStage()
+        }
+        defer {
+            sqlite3_reset(handle)
+            if !staged.isEmpty {
+                clearStage()
+            }
+        }
         try check(sqlite3_step(handle), expecting: SQLITE_DONE)
         return Int(sqlite3_changes(db.sqliteConnection))
     }
 
     func fetchFirst() throws -> SQLRow? {
-        defer { sqlite3_reset(handle) }
+        if !staged.isEmpty {
+            bindStage()
+        }
+        defer {
+            sqlite3_reset(handle)
+            if !staged.isEmpty {
+                clearStage()
+            }
+        }
         let result = sqlite3_step(handle)
         if result == SQLITE_DONE {
             return nil

@@ -60,6 +60,43 @@ struct SQLConnectionTests {
         }
     }
 
+    @Test("staged values are stored as bound, row after row, and leave NULL behind once the row has run")
+    func stagedValues() throws {
+        try store.write { db in
+            let insert = try db.prepare(sql: "INSERT INTO t (id, name, hash, n) VALUES (?, ?, ?, ?)")
+            // The long texts make the stage grow (and move) while a row is being staged.
+            let long = String(repeating: "Nappe en lin lavé ", count: 400)
+            let rows: [(String, String?, Data?)] = [
+                ("a", "", Data()), ("b", nil, nil), ("c", long, Data(repeating: 7, count: 32)),
+                ("d", "court", Data([1])), ("e", long + "!", Data(repeating: 9, count: 5000)),
+            ]
+            for (index, (id, name, hash)) in rows.enumerated() {
+                insert.bindStaged(id, at: 1)
+                insert.bindStaged(name, at: 2)
+                insert.bindStaged(hash, at: 3)
+                insert.bind(Int64(index), at: 4)
+                #expect(try insert.execute() == 1)
+            }
+            for (id, name, hash) in rows {
+                let row = try #require(try db.fetchOne(sql: "SELECT name, hash FROM t WHERE id = ?", arguments: [id]))
+                #expect(try row[0] as String? == name)
+                #expect(try row[1] as Data? == hash)
+            }
+            // Run again with only the id bound: the staged text and blob of the last row are gone, not dangling.
+            let json = Array("{\"k\":\"v\"}".utf8)
+            insert.bindStaged(utf8Text: json, at: 1)
+            insert.bind(Int64(9), at: 4)
+            #expect(try insert.execute() == 1)
+            let last = try #require(try db.fetchOne(sql: "SELECT name, hash FROM t WHERE n = 9"))
+            #expect(try last[0] as String? == nil)
+            #expect(try last[1] as Data? == nil)
+            #expect(
+                try db.fetchOne(Int64.self, sql: "SELECT count(*) FROM t WHERE id = ?", arguments: ["{\"k\":\"v\"}"])
+                    == 1
+            )
+        }
+    }
+
     @Test("sums, counts and EXISTS read as integers on both engines")
     func aggregates() throws {
         try store.write { db in
