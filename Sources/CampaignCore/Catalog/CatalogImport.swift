@@ -288,7 +288,9 @@ extension CampaignStore {
             let validator = ItemValidator(profile: options.profile, file: displayName)
             // The WAL's pages start going to disk as the import writes them, and the file's as the commit copies
             // them there, instead of all at the commit's end (see WritebackPacer).
-            let writeback = sqliteFilePath.flatMap(WritebackPacer.forSQLiteFile)
+            let writeback = sqliteFilePath.flatMap {
+                WritebackPacer.forSQLiteFile($0, databaseDescriptor: sqliteDatabaseDescriptor())
+            }
             writeback?.start()
             defer { writeback?.stop() }
             report = try writeOrRollback { db in

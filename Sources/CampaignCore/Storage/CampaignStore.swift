@@ -167,6 +167,17 @@ public struct CampaignStore: Sendable {
         return location
     }
 
+    /// The descriptor through which SQLite's writing connection reads and writes the database file, for the write-out
+    /// pacer; `nil` when there is none or it cannot be found for certain.
+    func sqliteDatabaseDescriptor() -> Int32? {
+        guard case .sqlite(let writer) = engine, let path = sqliteFilePath else {
+            return nil
+        }
+        return try? writer.writeWithoutTransaction { db in
+            db.sqliteConnection.flatMap { WritebackPacer.databaseDescriptor(of: $0, path: path) }
+        }
+    }
+
     /// Runs `body` in a read-only transaction: one consistent snapshot.
     func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         switch engine {

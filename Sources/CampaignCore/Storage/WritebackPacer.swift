@@ -1,4 +1,5 @@
 import Foundation
+internal import GRDBSQLite
 
 #if canImport(Glibc)
 import Glibc
@@ -17,6 +18,12 @@ import Glibc
 /// with this. It changes nothing about durability: SQLite still makes its own `fsync` calls, which now find little
 /// left to write.
 ///
+/// The database file is flushed through SQLite's own descriptor, lent by the caller and never closed here: closing any
+/// descriptor of a file drops every POSIX lock the process holds on it, and a WAL-mode connection holds a shared lock
+/// on the database file for as long as it is open (another process that then found the file unlocked could take it
+/// for the last connection, checkpoint and delete the WAL under this one). The WAL itself is opened and closed here:
+/// SQLite locks the `-shm` file, never the WAL.
+///
 /// Hand-written: no package of the mirror paces write-out. On Linux only (`sync_file_range` is Linux's; Glibc's Swift
 /// module does not declare it, so it is looked up with `dlsym`); elsewhere it does nothing.
 final class WritebackPacer: @unchecked Sendable {
@@ -26,6 +33,7 @@ final class WritebackPacer: @unchecked Sendable {
     static let interval: Duration = .milliseconds(250)
 
     private let paths: [String]
+    private let lent: [Int32]
     private let interval: Duration
     private let flush: Flush
     private let condition = NSCondition()
@@ -33,17 +41,24 @@ final class WritebackPacer: @unchecked Sendable {
     private let finished = DispatchGroup()
     private var descriptors: [String: Int32] = [:]
 
-    /// A pacer for these files, which need not exist yet (SQLite creates the WAL at the first write); `nil` where the
+    /// A pacer for the WAL of the database at `path` (which need not exist yet: SQLite creates it at the first write)
+    /// and for the database file through `databaseDescriptor`, SQLite's own (`nil`: the WAL only); `nil` where the
     /// system cannot start a write-out.
-    static func forSQLiteFile(_ path: String) -> WritebackPacer? {
+    static func forSQLiteFile(_ path: String, databaseDescriptor: Int32?) -> WritebackPacer? {
         guard let startWriteOut else {
             return nil
         }
-        return WritebackPacer(paths: [path + "-wal", path], interval: interval) { _ = startWriteOut($0) }
+        return WritebackPacer(paths: [path + "-wal"], lent: databaseDescriptor.map { [$0] } ?? [], interval: interval) {
+            _ = startWriteOut($0)
+        }
     }
 
-    init(paths: [String], interval: Duration, flush: @escaping Flush) {
+    /// - Parameters:
+    ///   - paths: files to open (read-only) once they exist, flush, and close when stopped.
+    ///   - lent: descriptors the caller owns and keeps open until after ``stop()``; flushed, never closed.
+    init(paths: [String], lent: [Int32] = [], interval: Duration, flush: @escaping Flush) {
         self.paths = paths
+        self.lent = lent
         self.interval = interval
         self.flush = flush
     }
@@ -59,7 +74,7 @@ final class WritebackPacer: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stops the thread and waits for it (at most one flush of each file); its descriptors are then closed.
+    /// Stops the thread and waits for it (at most one flush of each file); the descriptors it opened are then closed.
     func stop() {
         condition.lock()
         stopped = true
@@ -86,6 +101,9 @@ final class WritebackPacer: @unchecked Sendable {
     }
 
     private func flushAll() {
+        for descriptor in lent {
+            flush(descriptor)
+        }
         for path in paths {
             if descriptors[path] == nil {
                 // Read-only: write-out is per file, whichever descriptor asks for it.
@@ -99,6 +117,36 @@ final class WritebackPacer: @unchecked Sendable {
                 flush(descriptor)
             }
         }
+    }
+
+    /// The descriptor of the database file `connection` opened at `path`, or `nil`.
+    ///
+    /// `SQLITE_FCNTL_FILE_POINTER` gives the connection's `sqlite3_file`, which the unix VFS extends as `unixFile`:
+    /// three pointers (its methods, its VFS, its inode information), then the descriptor. That layout is SQLite's
+    /// private business, so the descriptor is used only when the VFS is a unix one and `fstat` finds it is this very
+    /// file (same device and inode as the path).
+    static func databaseDescriptor(of connection: OpaquePointer, path: String) -> Int32? {
+        var vfs: UnsafeMutablePointer<sqlite3_vfs>?
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        guard sqlite3_file_control(connection, "main", SQLITE_FCNTL_VFS_POINTER, &vfs) == SQLITE_OK,
+            let name = vfs?.pointee.zName, String(cString: name).hasPrefix("unix"),
+            sqlite3_file_control(connection, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK,
+            let file
+        else {
+            return nil
+        }
+        let descriptor = UnsafeRawPointer(file).load(
+            fromByteOffset: 3 * MemoryLayout<UnsafeRawPointer>.stride,
+            as: Int32.self
+        )
+        var opened = stat()
+        var named = stat()
+        guard descriptor > 2, fstat(descriptor, &opened) == 0, stat(path, &named) == 0,
+            opened.st_dev == named.st_dev, opened.st_ino == named.st_ino
+        else {
+            return nil
+        }
+        return descriptor
     }
 
     /// `sync_file_range(descriptor, 0, 0, SYNC_FILE_RANGE_WRITE)`, which starts writing every dirty page of the file:
