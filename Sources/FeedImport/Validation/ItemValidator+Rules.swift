@@ -155,6 +155,7 @@ extension ValidationRun {
     /// Checks a repeatable image attribute: at most `limit` values, each a URL; bad values are dropped.
     mutating func imageList(_ slot: Slot, limit: Int) -> [String] {
         var kept: [String] = []
+        kept.reserveCapacity(min(limit, repeated.count))
         var position = 0
         for entry in repeated where entry.slot == slot {
             guard let url = repeatedValue(entry.index) else {

@@ -16,8 +16,10 @@ extension ValidationRun {
             members.reserveCapacity(8)
             var hasCountry = false
             var hasPrice = false
-            // min/max handling and transit days with their lines, in that order.
-            var times: [(days: Int, line: Int)?] = [nil, nil, nil, nil]
+            // min/max handling and transit days (-1: not given) with their lines, in that order; inline, unlike an
+            // array of four optionals, which cost an allocation per group.
+            var days = SIMD4<Int>(repeating: -1)
+            var dayLines = SIMD4<Int>(repeating: 0)
             for child in subAttributes(of: shipping, oneLineNames: Self.shippingOneLine) {
                 guard members[child.name] == nil, !child.isGroup else {
                     continue
@@ -38,8 +40,9 @@ extension ValidationRun {
                     }
                 case "min_handling_time", "max_handling_time", "min_transit_time", "max_transit_time":
                     let slot = Self.shippingTimeNames.firstIndex(of: child.name) ?? 0
-                    if let days = TextCheck.nonNegativeInteger(text) {
-                        times[slot] = (days, located.line)
+                    if let count = TextCheck.nonNegativeInteger(text) {
+                        days[slot] = count
+                        dayLines[slot] = located.line
                         members[child.name] = .text(text)
                     } else {
                         report(
@@ -70,18 +73,20 @@ extension ValidationRun {
                     example: "e.g. '4.95 USD', or '0 USD' for free shipping"
                 )
             }
-            for pair in [0, 2] {
-                if let low = times[pair], let high = times[pair + 1], low.days > high.days {
-                    let minimum = Self.shippingTimeNames[pair]
-                    let maximum = Self.shippingTimeNames[pair + 1]
-                    report(
-                        .error,
-                        .invalidShippingTime,
-                        "shipping.\(minimum)",
-                        line: high.line,
-                        "shipping.\(minimum) \(low.days) is greater than shipping.\(maximum) \(high.days)"
-                    )
+            for pair in stride(from: 0, to: 4, by: 2) where days[pair] >= 0 && days[pair] > days[pair + 1] {
+                // Both given: a missing maximum is -1, below any minimum, so it needs ruling out.
+                guard days[pair + 1] >= 0 else {
+                    continue
                 }
+                let minimum = Self.shippingTimeNames[pair]
+                let maximum = Self.shippingTimeNames[pair + 1]
+                report(
+                    .error,
+                    .invalidShippingTime,
+                    "shipping.\(minimum)",
+                    line: dayLines[pair + 1],
+                    "shipping.\(minimum) \(days[pair]) is greater than shipping.\(maximum) \(days[pair + 1])"
+                )
             }
             groups.append(.group(members))
         }
@@ -185,6 +190,7 @@ extension ValidationRun {
         let index = group.index
         guard !storage.entries[index].hasChildren else {
             var result: [SubAttribute] = []
+            result.reserveCapacity(storage.entries[index].span)
             var child = index + 1
             let end = storage.next(after: index)
             while child < end {

@@ -198,6 +198,7 @@ struct ValidationRun {
     func canonicalValue(at index: Int) -> AttributeValue {
         if storage.entries[index].hasChildren {
             var members = ProductAttributes()
+            members.reserveCapacity(storage.entries[index].span)
             var child = index + 1
             let end = storage.next(after: index)
             while child < end {
