@@ -59,6 +59,9 @@ struct ValidationRun {
     let record: FeedRecord
     /// The record's fields, read in place.
     let storage: FieldStorage
+    /// ``FieldNames/tableEntries``, held for the run: reaching the global for each field cost a `swift_once` check and
+    /// a retain and release.
+    let ruleEntries: [AttributeTable.Entry?]
 
     /// The winning field index of each single-valued slot, or -1 (inline storage, no allocation).
     var slots = SIMD64<Int32>(repeating: -1)
@@ -82,6 +85,7 @@ struct ValidationRun {
         self.now = validator.now
         self.record = record
         self.storage = record.storage
+        self.ruleEntries = FieldNames.tableEntries
         attributes.reserveCapacity(storage.entries.count)
     }
 
@@ -111,12 +115,12 @@ struct ValidationRun {
             }
         }
         // Names without an id are not in the attribute table (every name in it has one).
-        guard field.nameID != FieldNames.custom, let entry = FieldNames.tableEntries[Int(field.nameID)] else {
+        guard field.nameID != FieldNames.custom, let entry = ruleEntries[Int(field.nameID)] else {
             keepAsIs(index, isRepeatable: false)
             return
         }
-        let name = storage.name(at: index)
         if let hint = entry.deprecation, field.origin != .yml,
+            case let name = storage.name(at: index),
             !diagnostics.contains(where: { $0.code == .deprecatedAttribute && $0.attribute == name })
         {
             // Once per attribute: Google Base feeds repeat `label` and `payment_accepted`.
@@ -146,6 +150,7 @@ struct ValidationRun {
         } else if storage.entries[current].origin != .google, field.origin == .google {
             slots[slot.rawValue] = Int32(truncatingIfNeeded: index)  // g:title beats RSS title
         } else if storage.entries[current].origin == field.origin, !isBlank(at: index) {
+            let name = storage.name(at: index)
             report(
                 .warning,
                 .attributeHasTooManyValues,

@@ -48,6 +48,28 @@ struct CanonicalAttributesTests {
         #expect(json == pinned)
     }
 
+    /// Attributes keep `String` order whatever their names: the integer keys that order ASCII names must agree with it,
+    /// on ties of eight bytes, prefixes, and names that are not ASCII (composed and decomposed alike).
+    @Test func attributesAreInNameOrderWhateverTheNames() {
+        let names = [
+            "size_type", "size", "size_system", "sale_price_effective_date", "sale_price", "custom_label_4",
+            "custom_label_0", "custom_label", "id", "i", "zz", "a", "colour_é", "colour_e\u{301}", "colour_f",
+            "abcdefgh", "abcdefgh\u{301}", "abcdefgi", "Zebra", "_x", "prix_ttc", "prix_ttç", "ß", "é", "e",
+        ]
+        var attributes = ProductAttributes()
+        for (index, name) in names.enumerated() {
+            attributes[name] = .text(String(index))
+        }
+        let expected = Set(names).sorted()
+        #expect(attributes.entries.map(\.name) == expected)
+        // Look-ups find every name, including the canonically equal spellings of "colour_é".
+        for name in names {
+            #expect(attributes[name] != nil)
+        }
+        #expect(attributes["size_"] == nil)
+        #expect(attributes["abcdefg"] == nil)
+    }
+
     @Test func canonicalJSONDoesNotDependOnDocumentOrder() throws {
         let record = Self.richRecord()
         // Same attributes, reversed; repeated ones keep their relative order.
