@@ -41,6 +41,27 @@ struct ByteBuffer: ~Copyable {
         count += bytes.count
     }
 
+    /// Makes room for `extra` more bytes, so that the next appends of that many need no capacity check.
+    mutating func reserve(_ extra: Int) {
+        if count + extra > capacity {
+            grow(toHold: extra)
+        }
+    }
+
+    /// Appends a byte that ``reserve(_:)`` made room for.
+    mutating func appendReserved(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    /// Appends bytes that ``reserve(_:)`` made room for.
+    mutating func appendReserved(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if let source = bytes.baseAddress {
+            (base + count).update(from: source, count: bytes.count)
+            count += bytes.count
+        }
+    }
+
     /// Appends the UTF-8 bytes of `text`.
     mutating func append(utf8 text: String) {
         var text = text

@@ -48,6 +48,27 @@ struct CanonicalAttributesTests {
         #expect(json == pinned)
     }
 
+    /// The writer checks eight bytes at a time whether a string needs escaping: a character to escape is found at any
+    /// position, in small strings (kept inside the `String`) and large ones, before, on and after a word's edge.
+    @Test(arguments: [("\"", "\\\""), ("\\", "\\\\"), ("\n", "\\n"), ("\u{1}", "\\u0001"), ("\u{1F}", "\\u001f")])
+    func escapesAreFoundAtEveryPosition(character: String, escaped: String) {
+        for length in [1, 7, 8, 9, 15, 16, 17, 40] {
+            for position in 0..<length {
+                let text =
+                    String(repeating: "a", count: position) + character
+                    + String(repeating: "é", count: length - position - 1)
+                let expected =
+                    String(repeating: "a", count: position) + escaped
+                    + String(repeating: "é", count: length - position - 1)
+                #expect(ProductAttributes(["k": .text(text)]).canonicalJSON() == "{\"k\":\"\(expected)\"}")
+            }
+        }
+        #expect(
+            ProductAttributes(["k": .text("plain text, no escapes é ✓")]).canonicalJSON()
+                == "{\"k\":\"plain text, no escapes é ✓\"}"
+        )
+    }
+
     /// Attributes keep `String` order whatever their names: the integer keys that order ASCII names must agree with it,
     /// on ties of eight bytes, prefixes, and names that are not ASCII (composed and decomposed alike).
     @Test func attributesAreInNameOrderWhateverTheNames() {
