@@ -4,7 +4,6 @@ import Foundation
 
 /// An item ready for the store: validated, serialised and hashed off the database thread.
 struct PreparedItem: Sendable {
-    /// The validator's outcome; a valid product's `attributes` are empty, as ``json`` holds them.
     var item: ValidatedItem
     /// `id` lower-cased: ids that differ only in case are one product.
     var key: String?
@@ -179,9 +178,6 @@ final class ImportPipeline: @unchecked Sendable {
         if let bytes = item.product?.attributes.canonicalJSONBytes() {
             hash = bytes.withUnsafeBytes { Data(SHA256.hash(data: $0)) }
             json = bytes
-            // From here the JSON carries the attributes. Their tree is freed now, while its memory is still in this
-            // core's cache, instead of when the database thread hands the item back.
-            item.product?.attributes = ProductAttributes()
         }
         return PreparedItem(item: item, key: key, seenKey: SeenSet.Key(key), json: json, hash: hash)
     }
