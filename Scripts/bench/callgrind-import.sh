@@ -13,7 +13,8 @@
 #
 # Valgrind 3.19 dies with an internal error when the process exits (in libdispatch's signal thread), before it
 # writes its profile, so each thread's counts are dumped when its part of the import returns: the reading and
-# validating threads' loops (ImportPipeline.read / validate(lane:)) and the writer's transaction (runImport's closure).
+# validating threads' loops (ImportPipeline.read / validate(lane:)) and the writer's transaction (runImport's closure
+# over the SQLConnection, whichever number the compiler gives it).
 set -euo pipefail
 
 BINARY=${1:?usage: callgrind-import.sh BINARY [FEED]}
@@ -31,7 +32,7 @@ strip --strip-debug -o "$WORK/campaignctl" "$BINARY"
     valgrind --tool=callgrind --separate-threads=yes \
         --dump-after='*ImportPipelineC8validate33_*LL4laneySi_tF' \
         --dump-after='*ImportPipelineC4read33_*LLyyF' \
-        --dump-after='*runImport*KXEfU0_' \
+        --dump-after='*runImport*SQLConnection_pKXEfU*_' \
         --callgrind-out-file="$WORK/callgrind.out" \
         "$WORK/campaignctl" import --database "$WORK/workspace.sqlite" "$FEED" > "$WORK/stdout" 2> "$WORK/stderr" || true
 )
