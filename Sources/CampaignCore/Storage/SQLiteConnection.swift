@@ -253,20 +253,18 @@ final class SQLiteStatement: SQLStatement {
     /// Runs the statement to completion; returns the rows it changed.
     @discardableResult
     func execute() throws -> Int {
-        if !staged.isEmpty {
-            bindStage()
+        try stepping {
+            try check(sqlite3_step(handle), expecting: SQLITE_DONE)
+            return Int(sqlite3_changes(db.sqliteConnection))
         }
-        defer {
-            sqlite3_reset(handle)
-            if !staged.isEmpty {
-                clearStage()
-            }
-        }
-        try check(sqlite3_step(handle), expecting: SQLITE_DONE)
-        return Int(sqlite3_changes(db.sqliteConnection))
     }
 
     func fetchFirst() throws -> SQLRow? {
+        try stepping { try firstRow() }
+    }
+
+    /// Runs `body` (which steps the statement) with the staged values bound; then resets the statement and unbinds them.
+    private func stepping<T>(_ body: () throws -> T) rethrows -> T {
         if !staged.isEmpty {
             bindStage()
         }
@@ -276,6 +274,10 @@ final class SQLiteStatement: SQLStatement {
                 clearStage()
             }
         }
+        return try body()
+    }
+
+    private func firstRow() throws -> SQLRow? {
         let result = sqlite3_step(handle)
         if result == SQLITE_DONE {
             return nil

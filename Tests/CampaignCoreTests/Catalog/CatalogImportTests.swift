@@ -27,42 +27,6 @@ import Testing
         return products.map { "\($0.id) \($0.status) \($0.contentHash) \($0.changedImportID)" }.joined(separator: "\n")
     }
 
-    /// Imports hold memory while they run and give it all back: the process's resident memory stops growing after the
-    /// first imports, where two kilobytes left per item would add 20 MB over five more imports of 2,000 items (the
-    /// bound leaves room for tests running alongside in this process). An assignment through optional chaining to a
-    /// `consuming` parameter once left every product's attribute tree allocated: 359 MiB at 100,000 items, 3 GiB at a
-    /// million.
-    @Test func importsGiveTheirMemoryBack() throws {
-        #if os(Linux)
-        guard !TestEngine.isPostgres else {
-            return
-        }
-        var feed = FeedBuilder(count: 2_000)
-        for index in feed.items.indices {
-            feed.items[index].extra =
-                (2...5).map {
-                    "<g:additional_image_link>https://shop.example/img/\(index)-\($0).jpg</g:additional_image_link>"
-                }.joined() + "<g:shipping><g:country>FR</g:country><g:price>4.90 EUR</g:price></g:shipping>"
-                + "<g:product_type>Maison &gt; Linge &gt; Nappes</g:product_type>"
-        }
-        // The first imports fill what stays: SQLite's page cache, prepared statements, malloc's arenas.
-        _ = try importFeed(feed)
-        _ = try importFeed(feed)
-        let before = try Self.residentBytes()
-        for _ in 0..<5 {
-            _ = try importFeed(feed)
-        }
-        let grown = try Self.residentBytes() - before
-        #expect(grown < 8_000_000, "resident memory grew by \(grown) bytes over five imports")
-        #endif
-    }
-
-    /// The process's resident memory, from `/proc/self/statm` (pages).
-    private static func residentBytes() throws -> Int {
-        let fields = try String(contentsOfFile: "/proc/self/statm", encoding: .utf8).split(separator: " ")
-        return (fields.count > 1 ? Int(fields[1]) ?? 0 : 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
     @Test func firstImportAddsEveryValidItem() throws {
         let started = ContinuousClock.now
         let report = try importFeed(FeedBuilder(count: 5))
