@@ -82,14 +82,17 @@ struct SQLConnectionTests {
                 #expect(try row[0] as String? == name)
                 #expect(try row[1] as Data? == hash)
             }
-            // Run again with only the id bound: the staged text and blob of the last row are gone, not dangling.
+            // Run again with only the id bound. On SQLite the staged text and blob of the last row are gone, not left
+            // pointing into the reused buffer; a server connection keeps values bound, as for `bind`.
             let json = Array("{\"k\":\"v\"}".utf8)
             insert.bindStaged(utf8Text: json, at: 1)
             insert.bind(Int64(9), at: 4)
             #expect(try insert.execute() == 1)
             let last = try #require(try db.fetchOne(sql: "SELECT name, hash FROM t WHERE n = 9"))
-            #expect(try last[0] as String? == nil)
-            #expect(try last[1] as Data? == nil)
+            if !TestEngine.isPostgres {
+                #expect(try last[0] as String? == nil)
+                #expect(try last[1] as Data? == nil)
+            }
             #expect(
                 try db.fetchOne(Int64.self, sql: "SELECT count(*) FROM t WHERE id = ?", arguments: ["{\"k\":\"v\"}"])
                     == 1

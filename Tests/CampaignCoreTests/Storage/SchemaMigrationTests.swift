@@ -12,6 +12,9 @@ struct SchemaMigrationTests {
     func historyRebuildKeepsRows() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("v6.sqlite")
+        // Settings first, as the store does: SQLite takes them only before its first connection in the process, and
+        // `SQLiteLibraryTests` checks they were taken.
+        _ = SQLiteLibrary.isConfigured
         let old = try DatabaseQueue(path: path)
         try CampaignStore.migrator.migrate(old, upTo: "v6-active-products")
         func values(_ items: (any DatabaseValueConvertible)?...) -> [DatabaseValue] {
