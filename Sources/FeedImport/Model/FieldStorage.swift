@@ -65,20 +65,26 @@ struct FieldStorage: Sendable {
         sequence(first: 0) { next(after: $0) }.prefix { $0 < entries.count }
     }
 
-    /// The indices of the children of the field at `index`, in document order.
-    func children(of index: Int) -> [Int] {
+    /// Calls `body` with the index of each child of the field at `index`, in document order (no array is made: the
+    /// validator walks every group of every item).
+    func forEachChild(of index: Int, _ body: (Int) throws -> Void) rethrows {
         guard entries[index].hasChildren else {
-            return []
+            return
         }
-        var result: [Int] = []
         var child = index + 1
         let end = next(after: index)
         while child < end {
             if entries[child].kind == .field {
-                result.append(child)
+                try body(child)
             }
             child = next(after: child)
         }
+    }
+
+    /// The indices of the children of the field at `index`, in document order.
+    func children(of index: Int) -> [Int] {
+        var result: [Int] = []
+        forEachChild(of: index) { result.append($0) }
         return result
     }
 

@@ -191,22 +191,17 @@ extension ValidationRun {
         guard !storage.entries[index].hasChildren else {
             var result: [SubAttribute] = []
             result.reserveCapacity(storage.entries[index].span)
-            var child = index + 1
-            let end = storage.next(after: index)
-            while child < end {
-                if storage.entries[child].kind == .field {
-                    let isGroup = storage.entries[child].hasChildren
-                    result.append(
-                        SubAttribute(
-                            name: storage.name(at: child),
-                            text: isGroup ? "" : storage.trimmedValue(at: child),
-                            line: line(at: child),
-                            index: child,
-                            isGroup: isGroup
-                        )
+            storage.forEachChild(of: index) { child in
+                let isGroup = storage.entries[child].hasChildren
+                result.append(
+                    SubAttribute(
+                        name: storage.name(at: child),
+                        text: isGroup ? "" : storage.trimmedValue(at: child),
+                        line: self.line(at: child),
+                        index: child,
+                        isGroup: isGroup
                     )
-                }
-                child = storage.next(after: child)
+                )
             }
             return result
         }

@@ -94,23 +94,21 @@ struct ValidationRun {
     mutating func run() -> ValidatedItem {
         var index = 0
         while index < storage.entries.count {
-            let next = storage.next(after: index)
-            sort(index, childrenEnd: next)
-            index = next
+            sort(index)
+            index = storage.next(after: index)
         }
         applyRules()
         return finish()
     }
 
     /// Puts the top-level field at `index` in its slot, or keeps it as it is.
-    private mutating func sort(_ index: Int, childrenEnd: Int) {
+    private mutating func sort(_ index: Int) {
         let field = storage.entries[index]
         if field.isTruncated {
             reportTruncated(storage.name(at: index), line: line(at: index))
         }
-        if field.hasChildren {
-            for child in index + 1..<childrenEnd
-            where storage.entries[child].kind == .field && storage.entries[child].isTruncated {
+        storage.forEachChild(of: index) { child in
+            if storage.entries[child].isTruncated {
                 reportTruncated("\(storage.name(at: index)).\(storage.name(at: child))", line: line(at: child))
             }
         }
@@ -204,19 +202,14 @@ struct ValidationRun {
         if storage.entries[index].hasChildren {
             var members = ProductAttributes()
             members.reserveCapacity(storage.entries[index].span)
-            var child = index + 1
-            let end = storage.next(after: index)
-            while child < end {
-                if storage.entries[child].kind == .field {
-                    let name = storage.name(at: child)
-                    if members[name] == nil {
-                        let value = canonicalValue(at: child)
-                        if !value.isEmptyText {
-                            members[name] = value
-                        }
+            storage.forEachChild(of: index) { child in
+                let name = storage.name(at: child)
+                if members[name] == nil {
+                    let value = canonicalValue(at: child)
+                    if !value.isEmptyText {
+                        members[name] = value
                     }
                 }
-                child = storage.next(after: child)
             }
             return .group(members)
         }
