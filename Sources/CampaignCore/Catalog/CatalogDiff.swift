@@ -60,7 +60,9 @@ extension CampaignStore {
             String.self,
             sql: """
                 SELECT before_json FROM product_history
-                WHERE catalog_id = ? AND key = ? AND id > ? AND before_json IS NOT NULL ORDER BY id LIMIT 1
+                WHERE import_id IN (SELECT id FROM import_run WHERE catalog_id = ?) AND key = ? AND id > ?
+                    AND before_json IS NOT NULL
+                ORDER BY id LIMIT 1
                 """,
             arguments: [catalogID, key, historyID]
         ) {

@@ -159,7 +159,8 @@ extension CampaignStore {
             try db.fetchAll(
                 sql: """
                     SELECT c.name, c.created_at,
-                        (SELECT count(*) FROM product p WHERE p.catalog_id = c.id AND p.status = 'active'),
+                        (SELECT count(*) FROM product p WHERE p.catalog_id = c.id)
+                            - (SELECT count(*) FROM product p WHERE p.catalog_id = c.id AND p.status = 'removed'),
                         (SELECT count(*) FROM product p WHERE p.catalog_id = c.id AND p.status = 'removed'),
                         (SELECT count(*) FROM import_run r WHERE r.catalog_id = c.id),
                         (SELECT max(id) FROM import_run r WHERE r.catalog_id = c.id AND r.outcome = 'committed'),
@@ -228,7 +229,8 @@ extension CampaignStore {
                     SELECT h.import_id, r.finished_at, h.product_id, h.change, h.before_hash, h.after_hash,
                         h.before_json
                     FROM product_history h JOIN import_run r ON r.id = h.import_id
-                    WHERE h.catalog_id = ? AND h.key = ? ORDER BY h.id
+                    WHERE h.import_id IN (SELECT id FROM import_run WHERE catalog_id = ?) AND h.key = ?
+                    ORDER BY h.id
                     """,
                 arguments: [catalogID, ImportSession.key(id)]
             ).map(Self.change(from:))

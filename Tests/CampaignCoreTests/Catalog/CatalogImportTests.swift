@@ -195,6 +195,10 @@ import Testing
         #expect((again.removed, again.unchanged) == (0, 1))
         #expect(try store.products(catalog: "other").count == 3)
         #expect(try store.products(catalog: "shop").count == 1)
+        let summaries = try store.catalogs().map { ($0.name, $0.activeProducts, $0.removedProducts) }
+        #expect(summaries.map(\.0) == ["other", "shop"])
+        #expect(summaries.map(\.1) == [3, 1])
+        #expect(summaries.map(\.2) == [0, 1_200])
     }
 
     @Test func aFatalErrorMidwayLeavesTheCatalogExactlyAsItWas() throws {
