@@ -30,6 +30,7 @@ struct ImportSession {
     private let insertProduct: any SQLStatement
     private let updateProduct: any SQLStatement
     private let insertHistory: any SQLStatement
+    private let insertAddedHistory: any SQLStatement
     private let insertDiagnostic: any SQLStatement
     private let markRejected: any SQLStatement
 
@@ -97,6 +98,7 @@ struct ImportSession {
                 """
         )
         insertHistory = try db.prepare(sql: Self.insertHistorySQL)
+        insertAddedHistory = try db.prepare(sql: Self.insertAddedHistorySQL)
         insertDiagnostic = try db.prepare(
             sql: """
                 INSERT INTO diagnostic (import_id, item_id, line, attribute, code, severity, message)
@@ -111,6 +113,14 @@ struct ImportSession {
         INSERT INTO product_history (catalog_id, import_id, key, product_id, change, before_hash,
             after_hash, before_json)
         VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT attributes_json FROM product WHERE id = ?))
+        """
+
+    /// The history row of a product new to the catalog, which has no stored attributes before: without the
+    /// subquery, which opened and closed a cursor on `product` for every added row (a tenth of the statement's work).
+    static let insertAddedHistorySQL = """
+        INSERT INTO product_history (catalog_id, import_id, key, product_id, change, before_hash,
+            after_hash, before_json)
+        VALUES (?, ?, ?, ?, 'added', NULL, ?, NULL)
         """
 
     /// A million keys: 24 MB, which keeps a million-item import under 100 MB.
@@ -548,6 +558,15 @@ struct ImportSession {
         after: Data?,
         previousRow: Int64?
     ) throws {
+        if previousRow == nil, change == "added" {
+            insertAddedHistory.bind(catalogID, at: 1)
+            insertAddedHistory.bind(importID, at: 2)
+            insertAddedHistory.bindStaged(key, at: 3)
+            insertAddedHistory.bindStaged(id, at: 4)
+            insertAddedHistory.bindStaged(after, at: 5)
+            try insertAddedHistory.execute()
+            return
+        }
         insertHistory.bind(catalogID, at: 1)
         insertHistory.bind(importID, at: 2)
         insertHistory.bindStaged(key, at: 3)

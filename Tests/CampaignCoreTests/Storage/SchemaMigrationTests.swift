@@ -74,15 +74,18 @@ struct SchemaMigrationTests {
         }
     }
 
-    @Test("an import's history insert checks `change` without building a temporary B-tree per row")
-    func historyInsertHasNoEphemeralTable() throws {
+    @Test(
+        "an import's history inserts check `change` without building a temporary B-tree per row",
+        arguments: [ImportSession.insertHistorySQL, ImportSession.insertAddedHistorySQL]
+    )
+    func historyInsertHasNoEphemeralTable(sql: String) throws {
         let folder = try TemporaryDirectory()
         let store = try CampaignStore.open(at: folder.path("workspace.sqlite"), context: .test())
         // On the writing connection: a read-only one compiles an INSERT without its CHECK constraints.
         let opcodes = try store.write { db in
             try db.fetchAll(
-                sql: "EXPLAIN " + ImportSession.insertHistorySQL,
-                arguments: SQLArguments(Array(repeating: .null, count: 8))
+                sql: "EXPLAIN " + sql,
+                arguments: SQLArguments(Array(repeating: .null, count: sql.filter { $0 == "?" }.count))
             )
         }
         let names = try opcodes.map { row -> String in try row[1] }
