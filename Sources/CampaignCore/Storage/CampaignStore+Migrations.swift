@@ -321,7 +321,8 @@ extension CampaignStore {
             SchemaMigration(
                 id: "v8-fewer-import-indexes",
                 // Each index on a table the import writes costs about 4,700 instructions per row (SQLite seeks every
-                // index insert from its root), a sixth of the writing thread's work per added product in all. Two go:
+                // index insert from its root). Two of the four an added product wrote go, a sixth of the writing
+                // thread's work per added product:
                 // - `product_active` listed every active product by key. An import now finds the products a feed no
                 //   longer lists from the unique key index, which holds every product of a catalog, less the few
                 //   removed ones, which `product_removed` lists (it changes only when a product is removed or back).
