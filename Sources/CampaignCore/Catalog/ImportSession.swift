@@ -558,24 +558,22 @@ struct ImportSession {
         after: Data?,
         previousRow: Int64?
     ) throws {
-        if previousRow == nil, change == "added" {
-            insertAddedHistory.bind(catalogID, at: 1)
-            insertAddedHistory.bind(importID, at: 2)
-            insertAddedHistory.bindStaged(key, at: 3)
-            insertAddedHistory.bindStaged(id, at: 4)
-            insertAddedHistory.bindStaged(after, at: 5)
-            try insertAddedHistory.execute()
-            return
+        // Both statements start with the same four parameters.
+        let isNew = previousRow == nil && change == "added"
+        let statement = isNew ? insertAddedHistory : insertHistory
+        statement.bind(catalogID, at: 1)
+        statement.bind(importID, at: 2)
+        statement.bindStaged(key, at: 3)
+        statement.bindStaged(id, at: 4)
+        if isNew {
+            statement.bindStaged(after, at: 5)
+        } else {
+            statement.bindStaged(change, at: 5)
+            statement.bindStaged(before, at: 6)
+            statement.bindStaged(after, at: 7)
+            statement.bind(previousRow, at: 8)
         }
-        insertHistory.bind(catalogID, at: 1)
-        insertHistory.bind(importID, at: 2)
-        insertHistory.bindStaged(key, at: 3)
-        insertHistory.bindStaged(id, at: 4)
-        insertHistory.bindStaged(change, at: 5)
-        insertHistory.bindStaged(before, at: 6)
-        insertHistory.bindStaged(after, at: 7)
-        insertHistory.bind(previousRow, at: 8)
-        try insertHistory.execute()
+        try statement.execute()
     }
 
     private func deleteHistory(_ key: String) throws {
