@@ -62,7 +62,7 @@ struct CanonicalJSONWriter: ~Copyable {
         }
         while index < bytes.count {
             let byte = bytes[index]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+            if Self.isEscaped(byte) {
                 return true
             }
             index += 1
@@ -85,7 +85,7 @@ struct CanonicalJSONWriter: ~Copyable {
                 continue
             }
             let byte = bytes[index]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+            if Self.isEscaped(byte) {
                 append(UnsafeBufferPointer(rebasing: bytes[clean..<index]))
                 escape(byte)
                 clean = index + 1
@@ -93,6 +93,12 @@ struct CanonicalJSONWriter: ~Copyable {
             index += 1
         }
         append(UnsafeBufferPointer(rebasing: bytes[clean...]))
+    }
+
+    /// Whether RFC 8785 escapes the byte: a control character, a quote or a backslash.
+    @inline(__always)
+    static func isEscaped(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C
     }
 
     /// Whether any of the eight bytes is below 0x20, a quote or a backslash: the "has less than" and "has zero byte"

@@ -39,8 +39,11 @@ extension ValidationRun {
                     if let money = money(located, "shipping.price", defaultCurrency: currency, allowsZero: true) {
                         members["price"] = .text(canonical(money))
                     }
-                case let id where ShippingNames.timeSlot(of: id) != nil:
-                    let slot = ShippingNames.timeSlot(of: id) ?? 0
+                case let id:  // the handling and transit times, or any other sub-attribute, kept as it is
+                    guard let slot = ShippingNames.timeSlot(of: id) else {
+                        members[child.name] = .text(text)
+                        continue
+                    }
                     if let count = TextCheck.nonNegativeInteger(text) {
                         days[slot] = count
                         dayLines[slot] = located.line
@@ -54,8 +57,6 @@ extension ValidationRun {
                             "shipping.\(child.name) \(Self.quoted(text)) is not a whole number of days (expected e.g. '2')"
                         )
                     }
-                default:
-                    members[child.name] = .text(text)
                 }
             }
             if !hasCountry {
