@@ -25,6 +25,8 @@ struct ImportSession {
     /// A batch's stored rows by key, from ``prefetch(_:)`` (PostgreSQL); `.some(nil)`: known not stored.
     private var prefetched: [String: ExistingRow?] = [:]
     private var savedPrevious = false
+    /// What ``SeenSet/warm(_:)`` returned for the current batch, kept so that its loads are made.
+    private var warmth: UInt64 = 0
 
     private let lookup: any SQLStatement
     private let insertProduct: any SQLStatement
@@ -465,8 +467,9 @@ struct ImportSession {
 
     /// The stored rows of a batch's keys, looked up in one query on PostgreSQL, where a round trip per item
     /// would dominate a re-import (SQLite's lookups are in-process and stay one by one); and, on both, what the
-    /// overflow table holds for them.
+    /// overflow table holds for them and the memory where ``seen`` will look them up.
     mutating func prefetch(_ items: [PreparedItem]) throws {
+        warmth = seen.warm(items.lazy.compactMap(\.seenKey))
         try overflow?.load(keysOf: items)
         prefetched.removeAll(keepingCapacity: true)
         guard db.kind == .postgres, !catalogWasEmpty else {
