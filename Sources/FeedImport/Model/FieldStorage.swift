@@ -233,6 +233,37 @@ enum FieldNames {
     static func id(of name: String) -> UInt16 {
         ids[name] ?? custom
     }
+
+    /// The rank of a name without one (not in ``known``).
+    static let unranked = UInt16.max
+
+    /// Each known name's place among ``known`` sorted as strings (by code point: they are ASCII), by id.
+    private static let ranks: [UInt16] = {
+        var ranks = [UInt16](repeating: 0, count: known.count)
+        for (rank, id) in known.indices.sorted(by: { known[$0] < known[$1] }).enumerated() {
+            ranks[id] = UInt16(rank)
+        }
+        return ranks
+    }()
+
+    /// The rank of the name with that id: two ranked names compare as their ranks do (``unranked`` for ``custom``).
+    static func rank(of id: UInt16) -> UInt16 {
+        id == custom ? unranked : ranks[Int(id)]
+    }
+
+    /// The known names by rank, each as the canonical JSON key `"name":`, back to back; the key of rank `r` is
+    /// `bytes[starts[r]..<starts[r + 1]]`.
+    static let jsonKeys: (bytes: [UInt8], starts: [Int]) = {
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        for name in known.sorted() {
+            precondition(!name.utf8.contains { CanonicalJSONWriter.isEscaped($0) }, "\(name) needs escaping")
+            starts.append(bytes.count)
+            bytes += "\"\(name)\":".utf8
+        }
+        starts.append(bytes.count)
+        return (bytes, starts)
+    }()
 }
 
 /// Where a run of UTF-8 cut at a byte limit can end without splitting a character.

@@ -111,6 +111,18 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
     public struct Entry: Hashable, Sendable {
         public var name: String
         public var value: AttributeValue
+        /// The name's ``FieldNames/rank(of:)`` when the validator set it by its id, else ``FieldNames/unranked``.
+        /// Two ranked names compare as their ranks do, which is how the names themselves compare.
+        var rank = FieldNames.unranked
+
+        public static func == (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.name == rhs.name && lhs.value == rhs.value
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(name)
+            hasher.combine(value)
+        }
     }
 
     /// The attributes sorted by name (the canonical order), so serialising needs no sort or lookup.
@@ -137,20 +149,28 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
 
     /// The attribute's value, if present.
     public subscript(name: String) -> AttributeValue? {
+        get { self[name, rank: FieldNames.unranked] }
+        set { self[name, rank: FieldNames.unranked] = newValue }
+    }
+
+    /// The attribute's value, found by its name's ``FieldNames/rank(of:)`` where both it and the stored names have
+    /// one (the validator's attributes): an integer comparison where comparing the strings cost about a tenth of
+    /// the validating threads' instructions (about 25 attributes an item, each placed by binary search).
+    subscript(name: String, rank rank: UInt16) -> AttributeValue? {
         get {
-            let index = position(of: name)
-            return index < entries.count && entries[index].name == name ? entries[index].value : nil
+            let index = position(of: name, rank: rank)
+            return index < entries.count && Self.matches(entries[index], name, rank) ? entries[index].value : nil
         }
         set {
-            let index = position(of: name)
-            let exists = index < entries.count && entries[index].name == name
+            let index = position(of: name, rank: rank)
+            let exists = index < entries.count && Self.matches(entries[index], name, rank)
             switch (exists, newValue) {
             case (true, let value?):
                 entries[index].value = value
             case (true, nil):
                 entries.remove(at: index)
             case (false, let value?):
-                entries.insert(Entry(name: name, value: value), at: index)
+                entries.insert(Entry(name: name, value: value, rank: rank), at: index)
             case (false, nil):
                 break
             }
@@ -159,9 +179,9 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
 
     /// Removes the attribute; its value, if it was present.
     @discardableResult
-    mutating func removeValue(forKey name: String) -> AttributeValue? {
-        let index = position(of: name)
-        guard index < entries.count, entries[index].name == name else {
+    mutating func removeValue(forKey name: String, rank: UInt16 = FieldNames.unranked) -> AttributeValue? {
+        let index = position(of: name, rank: rank)
+        guard index < entries.count, Self.matches(entries[index], name, rank) else {
             return nil
         }
         return entries.remove(at: index).value
@@ -173,18 +193,30 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
     }
 
     /// The first index whose name is not below `name` (binary search).
-    private func position(of name: String) -> Int {
+    private func position(of name: String, rank: UInt16) -> Int {
         var low = 0
         var high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            if entries[middle].name < name {
+            if Self.precedes(entries[middle], name, rank) {
                 low = middle + 1
             } else {
                 high = middle
             }
         }
         return low
+    }
+
+    /// Whether the entry's name sorts before `name`: by rank when both have one, else as strings.
+    @inline(__always)
+    private static func precedes(_ entry: Entry, _ name: String, _ rank: UInt16) -> Bool {
+        entry.rank != FieldNames.unranked && rank != FieldNames.unranked ? entry.rank < rank : entry.name < name
+    }
+
+    /// Whether the entry is the attribute `name`.
+    @inline(__always)
+    private static func matches(_ entry: Entry, _ name: String, _ rank: UInt16) -> Bool {
+        entry.rank != FieldNames.unranked && rank != FieldNames.unranked ? entry.rank == rank : entry.name == name
     }
 
     /// Canonical JSON: keys sorted by code point, no insignificant whitespace, strings escaped
@@ -207,15 +239,26 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
     /// `{"name":value,…}` in the entries' (sorted) order.
     private static func writeObject(_ entries: [Entry], to output: inout CanonicalJSONWriter) {
         output.append(UInt8(ascii: "{"))
+        let keys = FieldNames.jsonKeys
         // Read in place: iterating the array copied each entry, retaining and releasing its name and value.
         entries.withUnsafeBufferPointer { entries in
-            for index in entries.indices {
-                if index > 0 {
-                    output.append(UInt8(ascii: ","))
+            keys.bytes.withUnsafeBufferPointer { keyBytes in
+                for index in entries.indices {
+                    if index > 0 {
+                        output.append(UInt8(ascii: ","))
+                    }
+                    // A ranked name is written from its bytes made once (and checked for escapes then).
+                    let rank = Int(entries[index].rank)
+                    if rank < keys.starts.count - 1 {
+                        output.append(
+                            UnsafeBufferPointer(rebasing: keyBytes[keys.starts[rank]..<keys.starts[rank + 1]])
+                        )
+                    } else {
+                        output.appendString(entries[index].name)
+                        output.append(UInt8(ascii: ":"))
+                    }
+                    write(entries[index].value, to: &output)
                 }
-                output.appendString(entries[index].name)
-                output.append(UInt8(ascii: ":"))
-                write(entries[index].value, to: &output)
             }
         }
         output.append(UInt8(ascii: "}"))

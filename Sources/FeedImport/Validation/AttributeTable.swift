@@ -94,6 +94,9 @@ enum AttributeTable {
         "additional_image_link", "lifestyle_image_link", "gtin", "product_type", "shipping", "tax",
     ]
 
+    /// The ``FieldNames/rank(of:)`` of each slot's name, indexed by `Slot.rawValue`.
+    static let slotRanks: [UInt16] = Slot.allCases.map { FieldNames.rank(of: FieldNames.id(of: $0.name)) }
+
     /// Repeatable attributes without a rule of their own (Merchant Center and Meta lists, YML params).
     static let plainLists = [
         "excluded_destination", "included_destination", "shopping_ads_excluded_country", "product_highlight",

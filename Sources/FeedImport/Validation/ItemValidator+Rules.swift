@@ -63,7 +63,7 @@ extension ValidationRun {
                 "id has non-ASCII characters (expected letters, digits, '_' and '-')"
             )
         }
-        attributes["id"] = .text(id.text)
+        setAttribute(.id, .text(id.text))
     }
 
     mutating func checkTitle(_ fields: inout ExtractedFields) {
@@ -73,7 +73,7 @@ extension ValidationRun {
         }
         checkLength(title, limit: profile.maximumTitleLength, "title", .titleTooLong)
         fields.title = title.text
-        attributes["title"] = .text(title.text)
+        setAttribute(.title, .text(title.text))
     }
 
     mutating func checkDescription(_ fields: inout ExtractedFields) {
@@ -119,7 +119,7 @@ extension ValidationRun {
             description = TextCheck.prefix(description, characters: limit)
         }
         fields.description = description
-        attributes["description"] = .text(description)
+        setAttribute(.description, .text(description))
     }
 
     // MARK: links
@@ -128,7 +128,7 @@ extension ValidationRun {
         if let link = value(.link) {
             if checkURL(link, "link", severity: .error) {
                 fields.link = link.text
-                attributes["link"] = .text(link.text)
+                setAttribute(.link, .text(link.text))
             }
         } else {
             reportMissing(.missingLink, "link", "link is required (expected the product page's URL)")
@@ -137,14 +137,14 @@ extension ValidationRun {
             if checkURL(imageLink, "image_link", severity: .error) {
                 checkImageExtension(imageLink, "image_link")
                 fields.imageLink = imageLink.text
-                attributes["image_link"] = .text(imageLink.text)
+                setAttribute(.imageLink, .text(imageLink.text))
             }
         } else {
             reportMissing(.missingImageLink, "image_link", "image_link is required (expected the main image's URL)")
         }
         for slot in [Slot.mobileLink, .adsRedirect] {
             if let url = value(slot), checkURL(url, slot.name, severity: .warning) {
-                attributes[slot.name] = .text(url.text)
+                setAttribute(slot, .text(url.text))
             }
         }
         if !repeated.isEmpty {
@@ -179,7 +179,7 @@ extension ValidationRun {
             }
         }
         if !kept.isEmpty {
-            attributes[slot.name] = .list(kept.map(AttributeValue.text))
+            setAttribute(slot, .list(kept.map(AttributeValue.text)))
         }
         return kept
     }
@@ -236,7 +236,7 @@ extension ValidationRun {
                 reportInvalidDate("availability_date", date)
             } else {
                 fields.availabilityDate = date.text
-                attributes["availability_date"] = .text(date.text)
+                setAttribute(.availabilityDate, .text(date.text))
             }
         }
         guard let located = value(.availability) else {
@@ -296,7 +296,7 @@ extension ValidationRun {
             )
         }
         fields.availability = availability
-        attributes["availability"] = .text(availability.rawValue)
+        setAttribute(.availability, .text(availability.rawValue))
         if availability.requiresDate, date == nil {
             report(
                 .error,
@@ -326,7 +326,7 @@ extension ValidationRun {
                 "expiration_date \(date.text) is more than 30 days ahead; merchant center stops at 30 days"
             )
         }
-        attributes["expiration_date"] = .text(date.text)
+        setAttribute(.expirationDate, .text(date.text))
     }
 
     mutating func reportInvalidDate(_ name: String, _ date: Located) {
@@ -346,12 +346,12 @@ extension ValidationRun {
         var defaultCurrency: String?
         if let currency = value(.currency) {
             defaultCurrency = TextCheck.asciiUppercased(currency.text)
-            attributes["currency"] = .text(currency.text)
+            setAttribute(.currency, .text(currency.text))
         }
         if let located = value(.price) {
             if let price = money(located, "price", defaultCurrency: defaultCurrency, allowsZero: false) {
                 fields.price = price
-                attributes["price"] = .text(canonical(price))
+                setAttribute(.price, .text(canonical(price)))
             }
         } else {
             reportMissing(.missingPrice, "price", "price is required (expected e.g. '15.00 EUR')")
@@ -378,7 +378,7 @@ extension ValidationRun {
                     )
                 } else {
                     fields.salePrice = sale
-                    attributes["sale_price"] = .text(canonical(sale))
+                    setAttribute(.salePrice, .text(canonical(sale)))
                 }
             }
         }
@@ -483,7 +483,7 @@ extension ValidationRun {
             return
         }
         fields.salePriceEffectiveDate = raw
-        attributes["sale_price_effective_date"] = .text(raw)
+        setAttribute(.salePriceEffectiveDate, .text(raw))
     }
 
     // MARK: condition, brand, identifiers
@@ -500,7 +500,7 @@ extension ValidationRun {
             expected: "new, refurbished or used"
         ) {
             fields.condition = condition
-            attributes["condition"] = .text(condition)
+            setAttribute(.condition, .text(condition))
         }
     }
 
@@ -533,15 +533,15 @@ extension ValidationRun {
             checkGTIN(gtin, &fields)
         }
         if !fields.gtins.isEmpty {
-            attributes["gtin"] = .list(fields.gtins.map(AttributeValue.text))
+            setAttribute(.gtin, .list(fields.gtins.map(AttributeValue.text)))
         }
         if let mpn = value(.mpn) {
             checkLength(mpn, limit: 70, "mpn", .mpnTooLong)
             fields.mpn = mpn.text
-            attributes["mpn"] = .text(mpn.text)
+            setAttribute(.mpn, .text(mpn.text))
         }
         let identifierExists = value(.identifierExists)
-        if let identifierExists, let flag = boolean(identifierExists, "identifier_exists") {
+        if let identifierExists, let flag = boolean(identifierExists, .identifierExists) {
             fields.identifierExists = flag
         }
         var brandLine = record.line
@@ -549,7 +549,7 @@ extension ValidationRun {
             checkLength(brand, limit: profile.maximumBrandLength, "brand", .brandTooLong)
             fields.brand = brand.text
             brandLine = brand.line
-            attributes["brand"] = .text(brand.text)
+            setAttribute(.brand, .text(brand.text))
         }
         let saysNoIdentifiers = fields.identifierExists == false
         if fields.brand == nil {
@@ -660,7 +660,8 @@ extension ValidationRun {
     }
 
     /// Reads `yes`/`no`/`true`/`false` (any case, with a warning for capitals); canonical `yes`/`no`.
-    mutating func boolean(_ located: Located, _ name: String) -> Bool? {
+    mutating func boolean(_ located: Located, _ slot: Slot) -> Bool? {
+        let name = slot.name
         let lower = TextCheck.asciiLowercased(located.text)
         guard let flag = TextCheck.boolean(lower) else {
             report(
@@ -681,7 +682,7 @@ extension ValidationRun {
                 "\(name) \(Self.quoted(located.text)) was read as \(flag ? "yes" : "no") (expected lower case)"
             )
         }
-        attributes[name] = .text(flag ? "yes" : "no")
+        setAttribute(slot, .text(flag ? "yes" : "no"))
         return flag
     }
 
@@ -741,7 +742,7 @@ extension ValidationRun {
                 )
             }
             fields.itemGroupID = group.text
-            attributes["item_group_id"] = .text(group.text)
+            setAttribute(.itemGroupID, .text(group.text))
         }
         for (number, slot) in Self.customLabels.enumerated() {
             guard let label = value(slot) else {
@@ -749,7 +750,7 @@ extension ValidationRun {
             }
             checkLength(label, limit: 100, slot.name, .customLabelTooLong)
             fields.customLabels[number] = label.text
-            attributes[slot.name] = .text(label.text)
+            setAttribute(slot, .text(label.text))
         }
         var position = 0
         for entry in repeated where entry.slot == .productType {
@@ -771,7 +772,7 @@ extension ValidationRun {
             fields.productTypes.append(productType.text)
         }
         if !fields.productTypes.isEmpty {
-            attributes["product_type"] = .list(fields.productTypes.map(AttributeValue.text))
+            setAttribute(.productType, .list(fields.productTypes.map(AttributeValue.text)))
         }
         if let category = value(.googleProductCategory) {
             if !Self.isTaxonomyReference(category.text) {
@@ -785,7 +786,7 @@ extension ValidationRun {
                 )
             }
             fields.googleProductCategory = category.text
-            attributes["google_product_category"] = .text(category.text)
+            setAttribute(.googleProductCategory, .text(category.text))
         }
     }
 
@@ -833,12 +834,12 @@ extension ValidationRun {
     mutating func checkApparel() {
         if let color = value(.color) {
             checkColor(color)
-            attributes["color"] = .text(color.text)
+            setAttribute(.color, .text(color.text))
         }
         for (slot, limit, code) in Self.textLimits {
             if let text = value(slot) {
                 checkLength(text, limit: limit, slot.name, code)
-                attributes[slot.name] = .text(text.text)
+                setAttribute(slot, .text(text.text))
             }
         }
         if let located = value(.gender),
@@ -850,7 +851,7 @@ extension ValidationRun {
                 expected: "male, female or unisex"
             )
         {
-            attributes["gender"] = .text(gender)
+            setAttribute(.gender, .text(gender))
         }
         let ageGroups = profile.ageGroups
         if let located = value(.ageGroup),
@@ -862,7 +863,7 @@ extension ValidationRun {
                 expected: ageGroups.sorted().joined(separator: ", ")
             )
         {
-            attributes["age_group"] = .text(ageGroup)
+            setAttribute(.ageGroup, .text(ageGroup))
         }
         if let located = value(.sizeType),
             let sizeType = enumValue(
@@ -873,7 +874,7 @@ extension ValidationRun {
                 expected: "regular, petite, maternity, big, tall or plus"
             )
         {
-            attributes["size_type"] = .text(sizeType)
+            setAttribute(.sizeType, .text(sizeType))
         }
         if let located = value(.sizeSystem),
             let sizeSystem = enumValue(
@@ -885,7 +886,7 @@ extension ValidationRun {
                 uppercase: true
             )
         {
-            attributes["size_system"] = .text(sizeSystem)
+            setAttribute(.sizeSystem, .text(sizeSystem))
         }
     }
 
@@ -958,7 +959,7 @@ extension ValidationRun {
     mutating func checkFlags() {
         for slot in [Slot.adult, .isBundle] {
             if let located = value(slot) {
-                _ = boolean(located, slot.name)
+                _ = boolean(located, slot)
             }
         }
         if let multipack = value(.multipack) {
@@ -971,7 +972,7 @@ extension ValidationRun {
                     "multipack \(Self.quoted(multipack.text)) is not a whole number (expected e.g. '6')"
                 )
             } else {
-                attributes["multipack"] = .text(multipack.text)
+                setAttribute(.multipack, .text(multipack.text))
             }
         }
         let minimum = handlingTime(.minHandlingTime)
@@ -1002,7 +1003,7 @@ extension ValidationRun {
             )
             return nil
         }
-        attributes[slot.name] = .text(located.text)
+        setAttribute(slot, .text(located.text))
         return (days, located.line)
     }
 }

@@ -21,7 +21,7 @@ extension ValidationRun {
             var days = SIMD4<Int>(repeating: -1)
             var dayLines = SIMD4<Int>(repeating: 0)
             for child in subAttributes(of: shipping, oneLineNames: Self.shippingOneLine) {
-                guard members[child.name] == nil, !child.isGroup else {
+                guard members[child.name, rank: child.rank] == nil, !child.isGroup else {
                     continue
                 }
                 let text = child.text
@@ -33,21 +33,21 @@ extension ValidationRun {
                 switch child.nameID {
                 case ShippingNames.country:
                     hasCountry = true
-                    members["country"] = country(located, "shipping.country").map(AttributeValue.text)
+                    members["country", rank: child.rank] = country(located, "shipping.country").map(AttributeValue.text)
                 case ShippingNames.price:
                     hasPrice = true
                     if let money = money(located, "shipping.price", defaultCurrency: currency, allowsZero: true) {
-                        members["price"] = .text(canonical(money))
+                        members["price", rank: child.rank] = .text(canonical(money))
                     }
                 case let id:  // the handling and transit times, or any other sub-attribute, kept as it is
                     guard let slot = ShippingNames.timeSlot(of: id) else {
-                        members[child.name] = .text(text)
+                        members[child.name, rank: child.rank] = .text(text)
                         continue
                     }
                     if let count = TextCheck.nonNegativeInteger(text) {
                         days[slot] = count
                         dayLines[slot] = located.line
-                        members[child.name] = .text(text)
+                        members[child.name, rank: child.rank] = .text(text)
                     } else {
                         report(
                             .error,
@@ -93,7 +93,7 @@ extension ValidationRun {
             groups.append(.group(members))
         }
         if !groups.isEmpty {
-            attributes["shipping"] = .list(groups)
+            setAttribute(.shipping, .list(groups))
         }
     }
 
@@ -135,7 +135,7 @@ extension ValidationRun {
             groups.append(.group(members))
         }
         if !groups.isEmpty {
-            attributes["tax"] = .list(groups)
+            setAttribute(.tax, .list(groups))
         }
     }
 
@@ -241,7 +241,7 @@ extension ValidationRun {
     func members(of children: [SubAttribute]) -> ProductAttributes {
         var members = ProductAttributes()
         members.reserveCapacity(children.count)
-        for child in children where members[child.name] == nil {
+        for child in children where members[child.name, rank: child.rank] == nil {
             let value: AttributeValue
             if child.isGroup, let index = child.index {
                 value = canonicalValue(at: index)
@@ -251,7 +251,7 @@ extension ValidationRun {
             if case .text(let text) = value, text.isEmpty {
                 continue
             }
-            members[child.name] = value
+            members[child.name, rank: child.rank] = value
         }
         return members
     }
@@ -307,6 +307,9 @@ struct SubAttribute {
     /// The stored entry of a child; `nil` for a part of the one-line form.
     var index: Int?
     var isGroup: Bool
+
+    /// The name's ``FieldNames/rank(of:)``, to place it in a group's members.
+    var rank: UInt16 { FieldNames.rank(of: nameID) }
 }
 
 /// The ids of the shipping sub-attributes the rules read.

@@ -62,6 +62,8 @@ struct ValidationRun {
     /// ``FieldNames/tableEntries``, held for the run: reaching the global for each field cost a `swift_once` check and
     /// a retain and release.
     let ruleEntries: [AttributeTable.Entry?]
+    /// ``AttributeTable/slotRanks``, held for the run like ``ruleEntries``.
+    let slotRanks: [UInt16]
 
     /// The winning field index of each single-valued slot, or -1 (inline storage, no allocation).
     var slots = SIMD64<Int32>(repeating: -1)
@@ -86,6 +88,7 @@ struct ValidationRun {
         self.record = record
         self.storage = record.storage
         self.ruleEntries = FieldNames.tableEntries
+        self.slotRanks = AttributeTable.slotRanks
         attributes.reserveCapacity(storage.entries.count)
     }
 
@@ -172,28 +175,34 @@ struct ValidationRun {
     /// Stores an attribute without a rule: trimmed text, or a group; a list when it repeats.
     mutating func keepAsIs(_ index: Int, isRepeatable: Bool) {
         let name = storage.name(at: index)
+        let rank = FieldNames.rank(of: storage.entries[index].nameID)
         let value = canonicalValue(at: index)
         if case .text(let text) = value, text.isEmpty {
             return
         }
         if isRepeatable {
-            if case .list(var items)? = attributes.removeValue(forKey: name) {
+            if case .list(var items)? = attributes.removeValue(forKey: name, rank: rank) {
                 items.append(value)
-                attributes[name] = .list(items)
+                attributes[name, rank: rank] = .list(items)
             } else {
-                attributes[name] = .list([value])
+                attributes[name, rank: rank] = .list([value])
             }
             return
         }
-        switch attributes.removeValue(forKey: name) {
+        switch attributes.removeValue(forKey: name, rank: rank) {
         case nil:
-            attributes[name] = value
+            attributes[name, rank: rank] = value
         case .list(var items)?:
             items.append(value)
-            attributes[name] = .list(items)
+            attributes[name, rank: rank] = .list(items)
         case let first?:
-            attributes[name] = .list([first, value])
+            attributes[name, rank: rank] = .list([first, value])
         }
+    }
+
+    /// Sets (or, with `nil`, removes) the canonical value of a slot's attribute, placed by its name's rank.
+    mutating func setAttribute(_ slot: Slot, _ value: AttributeValue?) {
+        attributes[slot.name, rank: slotRanks[slot.rawValue]] = value
     }
 
     /// The stored field at `index` as an attribute value: trimmed text, a group of its children, or YML's `param`
@@ -204,10 +213,11 @@ struct ValidationRun {
             members.reserveCapacity(storage.entries[index].span)
             storage.forEachChild(of: index) { child in
                 let name = storage.name(at: child)
-                if members[name] == nil {
+                let rank = FieldNames.rank(of: storage.entries[child].nameID)
+                if members[name, rank: rank] == nil {
                     let value = canonicalValue(at: child)
                     if !value.isEmptyText {
-                        members[name] = value
+                        members[name, rank: rank] = value
                     }
                 }
             }

@@ -91,6 +91,41 @@ struct CanonicalAttributesTests {
         #expect(attributes["abcdefg"] == nil)
     }
 
+    /// The validator places attributes by their names' ranks (integers), other callers by the names: each way, and
+    /// both mixed in one map, give `String` order, find each other's entries, and write the same JSON; the ranks never
+    /// make two equal maps differ.
+    @Test func rankedAndUnrankedNamesShareOneOrder() {
+        let names = FieldNames.known + ["color_note", "zz", "a", "shipping_label", "é", "Zebra", "custom_label"]
+        var ranked = ProductAttributes()
+        var plain = ProductAttributes()
+        var mixed = ProductAttributes()
+        for (index, name) in names.enumerated() {
+            let rank = FieldNames.rank(of: FieldNames.id(of: name))
+            let value = AttributeValue.text(String(index))
+            ranked[name, rank: rank] = value
+            plain[name] = value
+            if index.isMultiple(of: 2) {
+                mixed[name, rank: rank] = value
+            } else {
+                mixed[name] = value
+            }
+        }
+        let expected = names.sorted()
+        #expect(ranked.entries.map(\.name) == expected)
+        #expect(mixed.entries.map(\.name) == expected)
+        #expect(ranked == plain && mixed == plain)
+        #expect(ranked.hashValue == plain.hashValue)
+        #expect(ranked.canonicalJSON() == plain.canonicalJSON())
+        #expect(mixed.canonicalJSON() == plain.canonicalJSON())
+        for name in names {
+            let rank = FieldNames.rank(of: FieldNames.id(of: name))
+            #expect(mixed[name] != nil)
+            #expect(mixed[name, rank: rank] != nil)
+        }
+        #expect(mixed.removeValue(forKey: "title", rank: FieldNames.rank(of: FieldNames.id(of: "title"))) != nil)
+        #expect(mixed["title"] == nil)
+    }
+
     @Test func canonicalJSONDoesNotDependOnDocumentOrder() throws {
         let record = Self.richRecord()
         // Same attributes, reversed; repeated ones keep their relative order.
