@@ -155,8 +155,17 @@ extension ValidationRun {
 
     /// Checks a repeatable image attribute: at most `limit` values, each a URL; bad values are dropped.
     mutating func imageList(_ slot: Slot, limit: Int) -> [String] {
+        // Sized by the fields in the slot: most items have no lifestyle image, and reserving room by the count of all
+        // repeated fields cost an allocation per item for nothing.
+        var given = 0
+        for entry in repeated where entry.slot == slot {
+            given += 1
+        }
+        guard given > 0 else {
+            return []
+        }
         var kept: [String] = []
-        kept.reserveCapacity(min(limit, repeated.count))
+        kept.reserveCapacity(min(limit, given))
         var position = 0
         for entry in repeated where entry.slot == slot {
             guard let url = repeatedValue(entry.index) else {
