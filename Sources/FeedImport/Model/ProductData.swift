@@ -128,8 +128,13 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
     /// The attributes sorted by name (the canonical order), so serialising needs no sort or lookup.
     public private(set) var entries: [Entry]
 
+    /// Creates an empty set of attributes (without the dictionary, empty as it is, that `init(_:)` maps and sorts).
+    public init() {
+        entries = []
+    }
+
     /// Creates a set of attributes.
-    public init(_ values: [String: AttributeValue] = [:]) {
+    public init(_ values: [String: AttributeValue]) {
         entries = values.map { Entry(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
     }
 

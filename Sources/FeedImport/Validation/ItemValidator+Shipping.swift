@@ -20,13 +20,20 @@ extension ValidationRun {
             // array of four optionals, which cost an allocation per group.
             var days = SIMD4<Int>(repeating: -1)
             var dayLines = SIMD4<Int>(repeating: 0)
-            for child in subAttributes(of: shipping, oneLineNames: Self.shippingOneLine) {
+            // Straight from the stored children: an array of them cost an allocation and a copy of each per group.
+            let storage = self.storage
+            Self.forEachSubAttribute(
+                of: shipping,
+                in: storage,
+                recordLine: record.line,
+                oneLineNames: Self.shippingOneLine
+            ) { child in
                 guard members[child.name, rank: child.rank] == nil, !child.isGroup else {
-                    continue
+                    return
                 }
                 let text = child.text
                 guard !text.isEmpty else {
-                    continue
+                    return
                 }
                 let located = Located(text: text, line: child.line, index: entry.index)
                 // By name id: a `switch` over the names compared strings, 35 comparisons per item.
@@ -42,7 +49,7 @@ extension ValidationRun {
                 case let id:  // the handling and transit times, or any other sub-attribute, kept as it is
                     guard let slot = ShippingNames.timeSlot(of: id) else {
                         members[child.name, rank: child.rank] = .text(text)
-                        continue
+                        return
                     }
                     if let count = TextCheck.nonNegativeInteger(text) {
                         days[slot] = count
@@ -189,42 +196,59 @@ extension ValidationRun {
 
     /// A group's sub-attributes; for Google's one-line text form, its `:`-separated parts, named in order.
     func subAttributes(of group: Located, oneLineNames: [String]) -> [SubAttribute] {
+        var result: [SubAttribute] = []
+        Self.forEachSubAttribute(of: group, in: storage, recordLine: record.line, oneLineNames: oneLineNames) {
+            result.append($0)
+        }
+        return result
+    }
+
+    /// Calls `body` with each of a group's sub-attributes, in ``subAttributes(of:oneLineNames:)``'s order. Static, on
+    /// the storage it is given, so that `body` may change the run.
+    static func forEachSubAttribute(
+        of group: Located,
+        in storage: FieldStorage,
+        recordLine: Int,
+        oneLineNames: [String],
+        _ body: (SubAttribute) -> Void
+    ) {
         let index = group.index
         guard !storage.entries[index].hasChildren else {
-            var result: [SubAttribute] = []
-            result.reserveCapacity(storage.entries[index].span)
             storage.forEachChild(of: index) { child in
                 let isGroup = storage.entries[child].hasChildren
-                result.append(
+                let line = storage.entries[child].line
+                body(
                     SubAttribute(
                         name: storage.name(at: child),
                         nameID: storage.entries[child].nameID,
                         text: isGroup ? "" : storage.trimmedValue(at: child),
-                        line: self.line(at: child),
+                        line: line > 0 ? line : recordLine,
                         index: child,
                         isGroup: isGroup
                     )
                 )
             }
-            return result
+            return
         }
         guard group.text.utf8.contains(UInt8(ascii: ":")) else {
-            return []
+            return
         }
         let parts = group.text.split(
             separator: ":",
             maxSplits: oneLineNames.count - 1,
             omittingEmptySubsequences: false
         )
-        let line = line(at: index)
-        return zip(oneLineNames, parts).map { name, part in
-            SubAttribute(
-                name: name,
-                nameID: FieldNames.id(of: name),
-                text: TextCheck.trimmed(String(part)),
-                line: line,
-                index: nil,
-                isGroup: false
+        let line = storage.entries[index].line > 0 ? storage.entries[index].line : recordLine
+        for (name, part) in zip(oneLineNames, parts) {
+            body(
+                SubAttribute(
+                    name: name,
+                    nameID: FieldNames.id(of: name),
+                    text: TextCheck.trimmed(String(part)),
+                    line: line,
+                    index: nil,
+                    isGroup: false
+                )
             )
         }
     }
