@@ -149,10 +149,15 @@ final class ImportPipeline: @unchecked Sendable {
     }
 
     private func validate(lane: Int) {
+        var scratch = CanonicalJSONScratch()
         do {
             while let batch = try records[lane].pop() {
                 spentItems[lane].release()
-                let items = batch.records.map { Self.prepare(validator.validate($0)) }
+                var items: [PreparedItem] = []
+                items.reserveCapacity(batch.records.count)
+                for record in batch.records {
+                    items.append(Self.prepare(validator.validate(record), json: &scratch))
+                }
                 // The items share nothing with their records (the validator makes its own strings), whose two buffers
                 // go straight back to the reading thread that allocated them.
                 spentRecords.handBack(batch.records)
@@ -167,15 +172,16 @@ final class ImportPipeline: @unchecked Sendable {
         }
     }
 
-    /// `item` is consumed, and its product read in place: copying either would retain each of its strings.
-    static func prepare(_ item: consuming ValidatedItem) -> PreparedItem {
+    /// `item` is consumed, and its product read in place: copying either would retain each of its strings. Its JSON
+    /// is written in `scratch`, this thread's.
+    static func prepare(_ item: consuming ValidatedItem, json scratch: inout CanonicalJSONScratch) -> PreparedItem {
         guard let id = item.id, !id.isEmpty else {
             return PreparedItem(item: item)
         }
         let key = ImportSession.key(id)
         var json: [UInt8]?
         var hash: Data?
-        if let bytes = item.product?.attributes.canonicalJSONBytes() {
+        if let bytes = item.product?.attributes.canonicalJSONBytes(reusing: &scratch) {
             hash = bytes.withUnsafeBytes { Data(SHA256.hash(data: $0)) }
             json = bytes
         }

@@ -15,6 +15,16 @@ struct CanonicalJSONWriter: ~Copyable {
         Array(buffer.bytes)
     }
 
+    /// A copy of the document written so far; the writer keeps its memory.
+    func copiedBytes() -> [UInt8] {
+        Array(buffer.bytes)
+    }
+
+    /// Empties the document and keeps the memory for the next one.
+    mutating func reset() {
+        buffer.removeAll()
+    }
+
     mutating func append(_ byte: UInt8) {
         buffer.append(byte)
     }
@@ -134,4 +144,15 @@ struct CanonicalJSONWriter: ~Copyable {
             append(Self.hexDigits[Int(byte & 0x0F)])
         }
     }
+}
+
+/// A canonical JSON writer's memory, kept from one document to the next: one per thread that writes many.
+///
+/// The importer's validating threads write a document per item. A fresh 2 KB buffer for each was a large request for
+/// glibc's `malloc`, which first merges every small block freed since into its free lists (`malloc_consolidate`),
+/// so the next small allocations of the item took the slow path.
+package struct CanonicalJSONScratch: ~Copyable {
+    var writer = CanonicalJSONWriter(capacity: 2048)
+
+    package init() {}
 }

@@ -241,6 +241,13 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
         return output.bytes()
     }
 
+    /// ``canonicalJSONBytes()`` written in `scratch`'s memory, which is kept for the next document.
+    package func canonicalJSONBytes(reusing scratch: inout CanonicalJSONScratch) -> [UInt8] {
+        scratch.writer.reset()
+        Self.writeObject(entries, to: &scratch.writer)
+        return scratch.writer.copiedBytes()
+    }
+
     /// `{"name":value,…}` in the entries' (sorted) order.
     private static func writeObject(_ entries: [Entry], to output: inout CanonicalJSONWriter) {
         output.append(UInt8(ascii: "{"))
