@@ -85,7 +85,9 @@ protocol SQLStatement: AnyObject {
 
     /// Binds text or a blob for the next run only: bind it again before the run after. SQLite reads it from a buffer
     /// the statement keeps and reuses row after row, instead of allocating a copy of each value (which it frees when
-    /// the value is bound again), and the parameter is NULL after the run. A server connection binds it as any value.
+    /// the value is bound again). After a run with staged values, every parameter of the statement is NULL, staged
+    /// or not: a statement that stages values is bound in full before each run. A server connection binds it as any
+    /// value.
     func bindStaged(_ value: String?, at parameter: Int32)
     /// The same, for text the caller built as UTF-8 bytes.
     func bindStaged(utf8Text bytes: [UInt8], at parameter: Int32)

@@ -164,11 +164,11 @@ final class SQLiteStatement: SQLStatement {
         }
     }
 
-    /// After the run: no parameter points into the stage any more, which is emptied for the next row.
+    /// After the run: no parameter points into the stage any more, which is emptied for the next row. Every
+    /// parameter is unbound in one call (as `SQLStatement.bindStaged` documents): one `sqlite3_bind_null` per
+    /// staged value was about 3 % of a catalog import's writing thread.
     private func clearStage() {
-        for value in staged {
-            sqlite3_bind_null(handle, value.parameter)
-        }
+        sqlite3_clear_bindings(handle)
         staged.removeAll(keepingCapacity: true)
         stageCount = 0
     }

@@ -97,6 +97,15 @@ struct SQLConnectionTests {
                 try db.fetchOne(Int64.self, sql: "SELECT count(*) FROM t WHERE id = ?", arguments: ["{\"k\":\"v\"}"])
                     == 1
             )
+            // Every parameter is NULL after a run with staged values, the plainly bound `n` too (SQLite unbinds them
+            // all in one call): such a statement is bound in full before each run.
+            insert.bindStaged("f", at: 1)
+            #expect(try insert.execute() == 1)
+            if !TestEngine.isPostgres {
+                #expect(
+                    try db.fetchOne(sql: "SELECT n FROM t WHERE id = 'f'").map { try $0[0] as Int64? } == .some(nil)
+                )
+            }
         }
     }
 
