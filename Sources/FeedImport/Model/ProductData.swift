@@ -164,11 +164,11 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
     subscript(name: String, rank rank: UInt16) -> AttributeValue? {
         get {
             let index = position(of: name, rank: rank)
-            return index < entries.count && Self.matches(entries[index], name, rank) ? entries[index].value : nil
+            return index < entries.count && matches(at: index, name, rank) ? entries[index].value : nil
         }
         set {
             let index = position(of: name, rank: rank)
-            let exists = index < entries.count && Self.matches(entries[index], name, rank)
+            let exists = index < entries.count && matches(at: index, name, rank)
             switch (exists, newValue) {
             case (true, let value?):
                 entries[index].value = value
@@ -186,7 +186,7 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
     @discardableResult
     mutating func removeValue(forKey name: String, rank: UInt16 = FieldNames.unranked) -> AttributeValue? {
         let index = position(of: name, rank: rank)
-        guard index < entries.count, Self.matches(entries[index], name, rank) else {
+        guard index < entries.count, matches(at: index, name, rank) else {
             return nil
         }
         return entries.remove(at: index).value
@@ -197,31 +197,35 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
         entries.reserveCapacity(count)
     }
 
-    /// The first index whose name is not below `name` (binary search).
+    /// The first index whose name is not below `name` (binary search): by rank where both have one, else as strings.
+    /// The entries are read in place, a field at a time (copying one retained its name and value).
     private func position(of name: String, rank: UInt16) -> Int {
-        var low = 0
-        var high = entries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if Self.precedes(entries[middle], name, rank) {
-                low = middle + 1
-            } else {
-                high = middle
+        entries.withUnsafeBufferPointer { entries in
+            var low = 0
+            var high = entries.count
+            while low < high {
+                let middle = (low + high) / 2
+                let entryRank = entries[middle].rank
+                let precedes =
+                    entryRank != FieldNames.unranked && rank != FieldNames.unranked
+                    ? entryRank < rank : entries[middle].name < name
+                if precedes {
+                    low = middle + 1
+                } else {
+                    high = middle
+                }
             }
+            return low
         }
-        return low
     }
 
-    /// Whether the entry's name sorts before `name`: by rank when both have one, else as strings.
-    @inline(__always)
-    private static func precedes(_ entry: Entry, _ name: String, _ rank: UInt16) -> Bool {
-        entry.rank != FieldNames.unranked && rank != FieldNames.unranked ? entry.rank < rank : entry.name < name
-    }
-
-    /// Whether the entry is the attribute `name`.
-    @inline(__always)
-    private static func matches(_ entry: Entry, _ name: String, _ rank: UInt16) -> Bool {
-        entry.rank != FieldNames.unranked && rank != FieldNames.unranked ? entry.rank == rank : entry.name == name
+    /// Whether the entry at `index` (a valid index) is the attribute `name`.
+    private func matches(at index: Int, _ name: String, _ rank: UInt16) -> Bool {
+        entries.withUnsafeBufferPointer { entries in
+            let entryRank = entries[index].rank
+            return entryRank != FieldNames.unranked && rank != FieldNames.unranked
+                ? entryRank == rank : entries[index].name == name
+        }
     }
 
     /// Canonical JSON: keys sorted by code point, no insignificant whitespace, strings escaped
