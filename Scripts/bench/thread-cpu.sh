@@ -10,11 +10,10 @@
 # writes to SQLite, the write-out pacer, the reading thread, then the two validating threads): its samples and its
 # share of the command's, then the wall time.
 #
-# Why: this host's speed drifts by a third within minutes, and in a slow minute every thread is slower alike. A change
-# to one thread's work (the validators', say) shows as a change in that thread's samples relative to another's that
-# it did not touch (the reader's), which the drift does not move: on 100,000 items, three runs of each of two
-# binaries, one after the other, gave totals from 4,134 to 5,451 samples, while validators ÷ reader went from
-# 1.38–1.55 to 1.24–1.32.
+# Why: this host's speed drifts by a third within minutes, and in a slow minute every thread is slower alike. A
+# thread's share of the samples moves much less than the totals do: three runs of one binary on 100,000 items gave
+# 3,909 to 5,019 samples in all, and the validating threads 40.3 to 42.0 % of them. Compare shares over several runs
+# of each binary, alternated.
 set -euo pipefail
 
 [[ $# -ge 1 ]] || { echo "usage: thread-cpu.sh COMMAND [ARGUMENT…]" >&2; exit 64; }
