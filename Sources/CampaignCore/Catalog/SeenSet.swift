@@ -90,7 +90,7 @@ struct SeenSet {
     /// Reads the first slot where each key's probe starts, and returns a value made from them.
     ///
     /// For a batch of keys before their lookups one at a time: the table is tens of MB and each key lands in a random
-    /// place of it, so each lookup waited for memory (a tenth of the database thread's time at a million items,
+    /// place of it, so each lookup waited for memory (7 % of the database thread's time at a million items,
     /// sampled by `perf`, on the load of the slot). Loaded here in a loop of independent loads, the processor waits
     /// for them together, and the lookups find them in the cache. The caller keeps the result so that the loads are
     /// not optimised away.
