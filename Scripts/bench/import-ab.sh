@@ -6,8 +6,8 @@
 #   e.g. Scripts/bench/import-ab.sh /work/bench/import/feed-100000.xml 5 /work/bench/ctl-old .build-release/release/campaignctl
 #
 # This host's speed changes by a third within minutes, so two benches an hour apart cannot be compared. Each run here
-# times `xmllint --stream --noout FEED`, then a first import of FEED by each binary in turn, each into a fresh
-# workspace, so that every binary meets the same minute. Per run it prints each binary's wall time, its ratio to that
+# times `xmllint --stream --noout FEED`, then a first import of FEED by each binary in turn (in reverse order every
+# other run), each into a fresh workspace, so that every binary meets the same minute. Per run it prints each binary's wall time, its ratio to that
 # run's xmllint, its CPU time (user + system), the cores it used ((user + system) / wall), its peak RSS and its
 # voluntary context switches (threads waiting on locks or queues); then the medians per binary.
 # Generate feeds with Scripts/bench/import-bench.sh (or generate_feed.py). Exit status 65 of an import (some
@@ -36,7 +36,16 @@ RESULTS=$WORK/results  # lines: binary-index wall ratio cpu
 for run in $(seq "$RUNS"); do
     floor=$({ /usr/bin/time -f %e xmllint --stream --noout "$FEED"; } 2>&1 | tail -1)
     line="run $run: xmllint $floor s"
-    for index in "${!BINARIES[@]}"; do
+    # Every other run takes the binaries in reverse order: the host's speed drifts within a run too, and in a fixed
+    # order the drift would favour one binary (stop 18's runs had the newer binary second each time).
+    order=("${!BINARIES[@]}")
+    if ((run % 2 == 0)); then
+        order=()
+        for ((i = ${#BINARIES[@]} - 1; i >= 0; i--)); do
+            order+=("$i")
+        done
+    fi
+    for index in "${order[@]}"; do
         binary=${BINARIES[$index]}
         workspace=$WORK/workspace-$index
         rm -rf "$workspace"
