@@ -10,13 +10,8 @@ struct CanonicalJSONWriter: ~Copyable {
         buffer = ByteBuffer(capacity: capacity)
     }
 
-    /// The document written so far.
-    consuming func bytes() -> [UInt8] {
-        Array(buffer.bytes)
-    }
-
     /// A copy of the document written so far; the writer keeps its memory.
-    func copiedBytes() -> [UInt8] {
+    func bytes() -> [UInt8] {
         Array(buffer.bytes)
     }
 

@@ -237,10 +237,14 @@ enum FieldNames {
     /// The rank of a name without one (not in ``known``).
     static let unranked = UInt16.max
 
-    /// Each known name's place among ``known`` sorted as strings (by code point: they are ASCII), by id.
+    /// The ids of ``known`` in the order of their names sorted as strings (by code point: they are ASCII): a name's
+    /// rank is its place here.
+    private static let idsByRank: [Int] = known.indices.sorted { known[$0] < known[$1] }
+
+    /// Each known name's rank, by id.
     private static let ranks: [UInt16] = {
         var ranks = [UInt16](repeating: 0, count: known.count)
-        for (rank, id) in known.indices.sorted(by: { known[$0] < known[$1] }).enumerated() {
+        for (rank, id) in idsByRank.enumerated() {
             ranks[id] = UInt16(rank)
         }
         return ranks
@@ -256,7 +260,7 @@ enum FieldNames {
     static let jsonKeys: (bytes: [UInt8], starts: [Int]) = {
         var bytes: [UInt8] = []
         var starts: [Int] = []
-        for name in known.sorted() {
+        for name in idsByRank.map({ known[$0] }) {
             precondition(!name.utf8.contains { CanonicalJSONWriter.isEscaped($0) }, "\(name) needs escaping")
             starts.append(bytes.count)
             bytes += "\"\(name)\":".utf8

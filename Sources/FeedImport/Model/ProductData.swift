@@ -240,16 +240,15 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
     /// Hand-written because `JSONEncoder` costs about ten times as much per item, which alone
     /// would blow the import budget of a million-item feed.
     public func canonicalJSONBytes() -> [UInt8] {
-        var output = CanonicalJSONWriter(capacity: 2048)
-        Self.writeObject(entries, to: &output)
-        return output.bytes()
+        var scratch = CanonicalJSONScratch()
+        return canonicalJSONBytes(reusing: &scratch)
     }
 
     /// ``canonicalJSONBytes()`` written in `scratch`'s memory, which is kept for the next document.
     package func canonicalJSONBytes(reusing scratch: inout CanonicalJSONScratch) -> [UInt8] {
         scratch.writer.reset()
         Self.writeObject(entries, to: &scratch.writer)
-        return scratch.writer.copiedBytes()
+        return scratch.writer.bytes()
     }
 
     /// `{"name":value,…}` in the entries' (sorted) order.
