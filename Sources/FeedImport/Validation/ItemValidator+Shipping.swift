@@ -331,9 +331,18 @@ struct SubAttribute {
     /// The stored entry of a child; `nil` for a part of the one-line form.
     var index: Int?
     var isGroup: Bool
+    /// The name's ``FieldNames/rank(of:)``, to place it in a group's members (looked up once).
+    let rank: UInt16
 
-    /// The name's ``FieldNames/rank(of:)``, to place it in a group's members.
-    var rank: UInt16 { FieldNames.rank(of: nameID) }
+    init(name: String, nameID: UInt16, text: String, line: Int, index: Int?, isGroup: Bool) {
+        self.name = name
+        self.nameID = nameID
+        self.text = text
+        self.line = line
+        self.index = index
+        self.isGroup = isGroup
+        rank = FieldNames.rank(of: nameID)
+    }
 }
 
 /// The ids of the shipping sub-attributes the rules read.
