@@ -159,8 +159,7 @@ extension CampaignStore {
             try db.fetchAll(
                 sql: """
                     SELECT c.name, c.created_at,
-                        (SELECT count(*) FROM product p WHERE p.catalog_id = c.id)
-                            - (SELECT count(*) FROM product p WHERE p.catalog_id = c.id AND p.status = 'removed'),
+                        (SELECT count(*) FROM product p WHERE p.catalog_id = c.id),
                         (SELECT count(*) FROM product p WHERE p.catalog_id = c.id AND p.status = 'removed'),
                         (SELECT count(*) FROM import_run r WHERE r.catalog_id = c.id),
                         (SELECT max(id) FROM import_run r WHERE r.catalog_id = c.id AND r.outcome = 'committed'),
@@ -169,11 +168,14 @@ extension CampaignStore {
                     FROM catalog c ORDER BY c.name
                     """
             ).map {
-                CatalogSummary(
+                // Active: all of the catalog's products (its unique key index) less the removed ones.
+                let total: Int = try $0[2]
+                let removed: Int = try $0[3]
+                return CatalogSummary(
                     name: try $0[0],
                     createdAt: try $0[1],
-                    activeProducts: try $0[2],
-                    removedProducts: try $0[3],
+                    activeProducts: total - removed,
+                    removedProducts: removed,
                     imports: try $0[4],
                     lastImportID: try $0[5],
                     lastImportAt: try $0[6]
