@@ -159,4 +159,81 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.stderr == "error: no product 'NOPE' in catalog 'ml'\n")
     }
+
+    /// A large import runs with a rollback journal (see BulkJournal in CampaignCore). Killed midway, once its pages
+    /// have started going into the file, it leaves a hot journal: the next command rolls it back before it reads, and
+    /// finds the workspace exactly as it was, intact and in WAL mode.
+    @Test(.enabled(if: CLIRunner.postgresURL == nil, "SQLite's rollback journal"))
+    func anImportKilledMidwayIsRolledBackByTheNextCommand() throws {
+        let cli = try CLIRunner()
+        try cli.run("import", try cli.sample("catalog-day1.xml", as: "day1.xml"), "--catalog", "ml")
+        let before = try cli.run("catalog", "products", "--catalog", "ml", "--json").stdout
+        let historyBefore = try cli.run("catalog", "history").stdout
+        let description = String(repeating: "A lamp of brushed brass with a linen shade. ", count: 20)
+        var feed = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel><title>Lamps</title>
+
+            """
+        for index in 0..<60_000 {
+            feed += """
+                <item><g:id>P-\(index)</g:id><g:title>Lamp \(index)</g:title><g:description>\(description)</g:description>
+                <g:link>https://shop.example/p/\(index)</g:link><g:image_link>https://shop.example/\(index).jpg</g:image_link>
+                <g:availability>in_stock</g:availability><g:price>10.00 EUR</g:price><g:condition>new</g:condition>
+                <g:brand>Lumen</g:brand><g:mpn>M-\(index)</g:mpn></item>
+
+                """
+        }
+        let big = try cli.folder.write("big.xml", feed + "</channel></rss>\n")
+        let database = cli.folder.path("workspace.sqlite")
+        let startSize = try Self.size(of: database)
+
+        let process = Process()
+        process.executableURL = Paths.binary
+        process.arguments = ["import", big, "--catalog", "ml", "--allow-mass-removal"]
+        process.environment = cli.environment
+        process.currentDirectoryURL = cli.folder.url
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Pages past the 8 MiB page cache spill into the file itself while the journal exists.
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning, Date() < deadline {
+            if FileManager.default.fileExists(atPath: database + "-journal"),
+                try Self.size(of: database) > startSize + (4 << 20)
+            {
+                break
+            }
+            usleep(5_000)
+        }
+        try #require(process.isRunning, "the import ended before it could be killed midway")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: database + "-journal"))
+
+        let after = try cli.run("catalog", "products", "--catalog", "ml", "--json")
+        #expect(after.status == 0)
+        #expect(after.stdout == before)
+        #expect(!FileManager.default.fileExists(atPath: database + "-journal"))
+        #expect(try cli.run("catalog", "history").stdout == historyBefore)
+        #expect(try Self.sqlite(database, "PRAGMA journal_mode; PRAGMA integrity_check;") == "wal\nok\n")
+        #expect(try cli.run("audit", "verify").status == 0)
+    }
+
+    private static func size(of path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    }
+
+    /// The sqlite3 tool's output for `sql` on the file at `path`.
+    private static func sqlite(_ path: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [path, sql]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
 }

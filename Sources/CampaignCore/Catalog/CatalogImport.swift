@@ -286,14 +286,15 @@ extension CampaignStore {
             let reader = try FeedReader(contentsOf: path, displayName: displayName)
             reader.rawBytesObserver = { hasher.update($0) }
             let validator = ItemValidator(profile: options.profile, file: displayName)
-            // The WAL's pages start going to disk as the import writes them, and the file's as the commit copies
-            // them there, instead of all at the commit's end (see WritebackPacer).
+            // The pages start going to disk as the import writes them (into the file itself with a rollback journal,
+            // see BulkJournal; into the WAL, then the file at the commit, otherwise), instead of all at the commit's
+            // end (see WritebackPacer).
             let writeback = sqliteFilePath.flatMap {
                 WritebackPacer.forSQLiteFile($0, databaseDescriptor: sqliteDatabaseDescriptor())
             }
             writeback?.start()
             defer { writeback?.stop() }
-            report = try writeOrRollback { db in
+            report = try writeOrRollback(bulk: true) { db in
                 var session = try ImportSession(
                     db: db,
                     catalog: options.catalog,
@@ -360,8 +361,7 @@ extension CampaignStore {
                 }
                 return (session.report, !options.dryRun)
             }
-            // Up to the end of the commit, whose checkpoint a large import's user waits for too (2–3 s at a million
-            // items).
+            // Up to the end of the commit, which a large import's user waits for too (its last `fsync` calls).
             report.seconds = (clock.now - start).seconds
             return report
         }

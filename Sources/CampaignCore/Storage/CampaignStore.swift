@@ -137,11 +137,23 @@ public struct CampaignStore: Sendable {
     }
 
     /// Runs `body` in a transaction that commits only when `body` says so.
-    func writeOrRollback<T>(_ body: (any SQLConnection) throws -> (T, commit: Bool)) throws -> T {
+    ///
+    /// `bulk`: the transaction may write hundreds of megabytes (a catalog import). On a SQLite file that no other
+    /// connection has open, it then runs with a rollback journal instead of the WAL (see ``BulkJournal``).
+    func writeOrRollback<T>(bulk: Bool = false, _ body: (any SQLConnection) throws -> (T, commit: Bool)) throws -> T {
         switch engine {
         case .sqlite(let writer):
             try Self.mapErrors {
-                try writer.writeWithoutTransaction { db in
+                let pool = bulk && sqliteFilePath != nil ? writer as? DatabasePool : nil
+                // The pool's idle readers keep the file open (a WAL connection holds a shared lock until it closes).
+                pool?.invalidateReadOnlyConnections()
+                return try writer.writeWithoutTransaction { db in
+                    let saved = try pool.flatMap { _ in try BulkJournal.enter(db, logger: context.logger) }
+                    defer {
+                        if let saved {
+                            BulkJournal.leave(db, restoring: saved, logger: context.logger)
+                        }
+                    }
                     var result: T?
                     try db.inTransaction(.immediate) {
                         let (value, commit) = try body(SQLiteConnection(db))

@@ -23,7 +23,9 @@ import Testing
 
     @Test func everythingIsCopiedVerifiedAndTheTargetCarriesOn() throws {
         let f = try source()
-        let (_, target) = try emptyTarget()
+        // The folder is kept to the end: the target's file carries on (a file whose folder is gone takes no journal).
+        let (folder, target) = try emptyTarget()
+        defer { withExtendedLifetime(folder) {} }
         let report = try f.store.copyWorkspace(to: target)
         let before = try f.store.verifyAudit()
         #expect(report.auditEvents == before.size && report.auditRoot == before.root)

@@ -73,12 +73,18 @@ struct WritebackPacerTests {
         var probe: Int32 = -1
         do {
             let store = try CampaignStore.open(at: path, context: .test())
+            // A second workspace of this process holds the file open, so the import goes through the WAL (see
+            // BulkJournal) and every connection keeps its shared lock. POSIX locks are the process's: a descriptor of
+            // the file closed by the pacer would drop the other connection's lock too.
+            let other = try CampaignStore.open(at: path, context: .test())
+            _ = try other.catalogs()
             // The probe stays open until the store is gone: closing it would drop the locks it is there to see.
             probe = open(path, O_RDWR)
             #expect(store.sqliteDatabaseDescriptor() != nil)
             #expect(Self.sharedLockHeld(probe: probe))
             _ = try store.importFeed(at: FeedBuilder(count: 3).write(to: folder, as: "feed.xml"), options: .init())
             #expect(Self.sharedLockHeld(probe: probe))
+            _ = try other.catalogs()
         }
         close(probe)
         #endif
