@@ -1,8 +1,8 @@
 import GRDB
 import Logging
 
-/// Runs one very large SQLite transaction (a catalog import) with a rollback journal instead of the WAL, when no other
-/// connection has the file open, and puts the file back in WAL mode afterwards.
+/// Runs one very large SQLite transaction (a catalog's first import) with a rollback journal instead of the WAL, when no
+/// other connection has the file open, and puts the file back in WAL mode afterwards.
 ///
 /// SQLite's own advice (<https://www.sqlite.org/wal.html>, "Disadvantages"): WAL does not work well for very large
 /// transactions; above about 100 MB a rollback journal is likely faster, and one should be used for transactions
@@ -11,7 +11,8 @@ import Logging
 /// recompute its checksums (a transaction that rewrites a frame in place, as a B-tree's balancing does, makes SQLite
 /// re-checksum from that frame on): the last 3–4 s of such an import ran on one core. With a rollback journal the new
 /// pages go straight into the file (pages added past its end need no journal), and only the pages the import changes
-/// are first copied to the journal.
+/// are first copied to the journal. That is why only a catalog's first import, which mostly appends pages, takes this
+/// path: a re-import mostly changes pages in place, which a rollback journal writes twice as the WAL does.
 ///
 /// The change is invisible to the data: the transaction is as atomic either way (a crash leaves a hot journal that the
 /// next connection rolls back before it reads), and it runs with `synchronous = FULL`, which SQLite requires for a

@@ -5,9 +5,9 @@ import Testing
 @testable import CampaignCore
 @testable import FeedImport
 
-/// A catalog import runs with a rollback journal when it has the SQLite file to itself, and through the WAL when
-/// another connection has it open; either way the file is back in WAL mode afterwards, and a failed import leaves
-/// nothing behind.
+/// A catalog's first import runs with a rollback journal when it has the SQLite file to itself, and through the WAL
+/// when another connection has it open or when the catalog already has products; either way the file is back in WAL
+/// mode afterwards, and a failed import leaves nothing behind.
 @Suite(.enabled(if: !TestEngine.isPostgres, "SQLite's journal modes"))
 struct BulkJournalTests {
     let folder: TemporaryDirectory
@@ -43,9 +43,21 @@ struct BulkJournalTests {
         #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
         #expect(try journalMode(store) == "wal")
         #expect(try store.products(catalog: "shop").count == 400)
-        // Every other write still goes through the WAL.
+        // Every other write still goes through the WAL, a re-import of the catalog included.
         try store.tamper("UPDATE product SET title = title || '!' WHERE product_id = 'SKU-1'")
         #expect(walSize() > 0)
+        #expect(try journalMode(store) == "wal")
+        let walBefore = walSize()
+        let day2 = try importFeed(store, FeedBuilder(count: 400, price: "11.00 EUR"), as: "day2.xml")
+        #expect(day2.changed == 400)
+        #expect(walSize() > walBefore)
+        // Another catalog's first import takes the rollback journal again.
+        let other = try store.importFeed(
+            at: FeedBuilder(count: 50).write(to: folder, as: "other.xml"),
+            options: ImportOptions(catalog: "other")
+        )
+        #expect(other.added == 50)
+        #expect(walSize() == 0)
         #expect(try journalMode(store) == "wal")
     }
 
@@ -61,10 +73,14 @@ struct BulkJournalTests {
         #expect(try other.products(catalog: "shop").count == 400)
     }
 
-    @Test func aFailedImportLeavesTheCatalogNoJournalAndWALMode() throws {
+    @Test func aFailedFirstImportLeavesTheWorkspaceNoJournalAndWALMode() throws {
         let store = try CampaignStore.open(at: path, context: .test())
-        _ = try importFeed(store, FeedBuilder(count: 2000), as: "day1.xml")
+        _ = try store.importFeed(
+            at: FeedBuilder(count: 2000).write(to: folder, as: "first.xml"),
+            options: ImportOptions(catalog: "first")
+        )
         let before: String? = try store.scalar("SELECT group_concat(content_hash, ',') FROM product")
+        // A first import of the catalog "shop", cut off after most of its items were written.
         let changed = FeedBuilder(count: 2000, price: "99.00 EUR").xml
         let cut = try folder.write("truncated.xml", String(changed.prefix(changed.utf8.count * 9 / 10)))
         #expect(throws: FeedImportError.self) {
@@ -74,12 +90,13 @@ struct BulkJournalTests {
         #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
         #expect(try journalMode(store) == "wal")
         #expect(try store.scalar("PRAGMA integrity_check") == "ok")
+        #expect(try store.catalogs().map(\.activeProducts) == [2000, 0])
         // A dry run rolls back the same way.
         let dry = try store.importFeed(
             at: FeedBuilder(count: 2000, price: "99.00 EUR").write(to: folder, as: "dry.xml"),
             options: ImportOptions(catalog: "shop", dryRun: true)
         )
-        #expect(dry.changed == 2000)
+        #expect(dry.added == 2000)
         #expect(try store.scalar("SELECT group_concat(content_hash, ',') FROM product") == before)
         #expect(try journalMode(store) == "wal")
     }
