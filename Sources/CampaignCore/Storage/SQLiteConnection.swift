@@ -284,15 +284,18 @@ final class SQLiteStatement: SQLStatement {
         }
         try check(result, expecting: SQLITE_ROW)
         let count = sqlite3_column_count(handle)
-        var columns: [String] = []
         var values: [SQLValue] = []
-        columns.reserveCapacity(Int(count))
         values.reserveCapacity(Int(count))
         for column in 0..<count {
-            columns.append(sqlite3_column_name(handle, column).map { String(cString: $0) } ?? "")
             values.append(value(column))
         }
-        return SQLRow(columns: columns, values: values)
+        return SQLRow(columns: columnNames, values: values)
+    }
+
+    /// The result's column names, made once: a re-import looks up every stored product with one statement, and
+    /// making the names anew cost two strings and an array per row.
+    private lazy var columnNames: [String] = (0..<sqlite3_column_count(handle)).map {
+        sqlite3_column_name(handle, $0).map { String(cString: $0) } ?? ""
     }
 
     private func value(_ column: Int32) -> SQLValue {
