@@ -138,8 +138,8 @@ public struct CampaignStore: Sendable {
 
     /// Runs `body` in a transaction that commits only when `body` says so.
     ///
-    /// `bulk`: the transaction may write hundreds of megabytes (a catalog import). On a SQLite file that no other
-    /// connection has open, it then runs with a rollback journal instead of the WAL (see ``BulkJournal``).
+    /// `bulk`: the transaction may append hundreds of megabytes (a catalog's first import). On a SQLite file that no
+    /// other connection has open, it then runs with a rollback journal instead of the WAL (see ``BulkJournal``).
     func writeOrRollback<T>(bulk: Bool = false, _ body: (any SQLConnection) throws -> (T, commit: Bool)) throws -> T {
         switch engine {
         case .sqlite(let writer):

@@ -8,10 +8,10 @@ import Glibc
 /// Starts the kernel's write-out of a SQLite file's dirty pages while a long transaction runs, so that its commit does
 /// not wait for all of them at once.
 ///
-/// A catalog import is one transaction. On its own, it writes its pages straight into the file (see ``BulkJournal``),
-/// which this thread then flushes as they come. When another connection keeps the file in WAL mode, every page goes to
-/// the WAL, and at the commit SQLite copies them into the database file (a checkpoint), after an `fsync` of the WAL
-/// and before one of the file. With 23 GB of RAM
+/// A catalog import is one transaction. A catalog's first import, alone on the file, writes its pages straight into
+/// it (see ``BulkJournal``), and this thread flushes them as they come. Otherwise every page goes to the WAL, and at
+/// the commit SQLite copies them into the database file (a checkpoint), after an `fsync` of the WAL and before one of
+/// the file. With 23 GB of RAM
 /// the kernel writes back almost none of a million-item import's 1.8 GB WAL until that first `fsync`, so the import
 /// ended with about 5 s on one core, waiting for the disk or copying. Every ``interval`` this thread asks the kernel to
 /// start writing what is dirty in each file (`sync_file_range` with `SYNC_FILE_RANGE_WRITE`, which only starts the
