@@ -8,9 +8,7 @@
 #
 # Prints one line per thread: the callgrind file, all instructions, those of SHA-256 and the rest. Valgrind runs
 # BoringSSL's AVX code for SHA-256, where the machine itself uses the SHA extensions (several times faster), so
-# compare the rest. The two validating threads share the validation work: add their lines. The writing thread may
-# give two lines (its start-up, dumped when the import's first `read` closure returns, then the transaction): add
-# them too. Inspect a thread with
+# compare the rest. The two validating threads share the validation work: add their lines. Inspect a thread with
 # `callgrind_annotate <file>`.
 #
 # Valgrind 3.19 dies with an internal error when the process exits (in libdispatch's signal thread), before it

@@ -297,17 +297,7 @@ extension CampaignStore {
             // A catalog's first import appends its pages to the file: a rollback journal writes them once (see
             // BulkJournal). A re-import mostly changes pages in place, which either journal writes twice; it stays on
             // the WAL (a rollback journal made it no faster, at times slower, in interleaved runs).
-            let firstImport =
-                try read { db in
-                    try db.fetchOne(
-                        Int64.self,
-                        sql: """
-                            SELECT EXISTS (SELECT 1 FROM product p JOIN catalog c ON c.id = p.catalog_id WHERE c.name = ?)
-                            """,
-                        arguments: [options.catalog]
-                    )
-                } == 0
-            report = try writeOrRollback(bulk: firstImport) { db in
+            report = try writeOrRollback(bulk: !catalogHasProducts(options.catalog)) { db in
                 var session = try ImportSession(
                     db: db,
                     catalog: options.catalog,
@@ -378,6 +368,11 @@ extension CampaignStore {
             report.seconds = (clock.now - start).seconds
             return report
         }
+    }
+
+    /// Whether the catalog named `name` has product rows (removed ones included).
+    private func catalogHasProducts(_ name: String) throws -> Bool {
+        try read { db in try ImportSession.hasProducts(catalogNamed: name, in: db) }
     }
 
     /// Records an import that stored nothing, in its own transaction, so the attempt stays visible.

@@ -66,12 +66,7 @@ struct ImportSession {
         )
         self.report.importID = importID
         activeBefore = try Self.activeCount(catalogID: catalogID, in: db)
-        let hasProducts = try db.fetchOne(
-            Bool.self,
-            sql: "SELECT EXISTS (SELECT 1 FROM product WHERE catalog_id = ?)",
-            arguments: [catalogID]
-        )
-        catalogWasEmpty = hasProducts != true
+        catalogWasEmpty = try !Self.hasProducts(catalogNamed: catalog, in: db)
         // Sized once for the items expected (a re-import lists about the active products again): tables that
         // grow step by step leave their old copies scattered in the heap.
         self.keysInMemory = max(keysInMemory, 1)
@@ -130,6 +125,16 @@ struct ImportSession {
 
     /// A million keys: 24 MB, which keeps a million-item import under 100 MB.
     static let defaultKeysInMemory = 1_000_000
+
+    /// Whether the catalog named `name` has product rows (removed ones included); `false` when there is no such
+    /// catalog.
+    static func hasProducts(catalogNamed name: String, in db: any SQLConnection) throws -> Bool {
+        try db.fetchOne(
+            Bool.self,
+            sql: "SELECT EXISTS (SELECT 1 FROM product p JOIN catalog c ON c.id = p.catalog_id WHERE c.name = ?)",
+            arguments: [name]
+        ) == true
+    }
 
     static func catalogID(named name: String, in db: any SQLConnection, createdAt: String) throws -> Int64 {
         if let id = try db.fetchOne(Int64.self, sql: "SELECT id FROM catalog WHERE name = ?", arguments: [name]) {
