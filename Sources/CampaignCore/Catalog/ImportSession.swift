@@ -24,8 +24,7 @@ struct ImportSession {
     private let keysInMemory: Int
     /// A batch's stored rows by key, from ``prefetch(_:)`` (PostgreSQL); `.some(nil)`: known not stored.
     private var prefetched: [String: ExistingRow?] = [:]
-    private var savedPrevious = false
-    /// Copies a row into `import_previous`; prepared once, with the table. Compiling that `INSERT … SELECT *` cost
+    /// Copies a row into `import_previous`; prepared once, with the table (`nil`: no table yet). Compiling that `INSERT … SELECT *` cost
     /// about 590,000 instructions, once per changed product, which made a re-import's changes its largest cost.
     private var copyToPrevious: (any SQLStatement)?
     /// What ``SeenSet/warm(_:)`` returned for the current batch, kept so that its loads are made.
@@ -350,7 +349,7 @@ struct ImportSession {
             }
         }
         report.removed = removed
-        if savedPrevious {
+        if copyToPrevious != nil {
             copyToPrevious = nil  // finalized before its table goes
             try db.execute(sql: "DROP TABLE import_previous")
         }
@@ -602,7 +601,6 @@ struct ImportSession {
             copy = copyToPrevious
         } else {
             try db.execute(sql: "CREATE TEMP TABLE import_previous AS SELECT * FROM product WHERE 1 = 0")
-            savedPrevious = true
             copy = try db.prepare(sql: "INSERT INTO import_previous SELECT * FROM product WHERE id = ?")
             copyToPrevious = copy
         }
