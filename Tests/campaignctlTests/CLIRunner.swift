@@ -33,6 +33,11 @@ final class CLIRunner: @unchecked Sendable {
 
     /// Direct SQL on the workspace database behind campaignctl's back (sqlite3 or psql), as an attacker would.
     func tamper(_ sql: String) throws {
+        _ = try self.sql(sql)
+    }
+
+    /// What sqlite3 or psql prints for `sql` on the workspace database, run behind campaignctl's back.
+    func sql(_ sql: String) throws -> String {
         let process = Process()
         if let server = Self.postgresURL {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
@@ -42,9 +47,13 @@ final class CLIRunner: @unchecked Sendable {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
             process.arguments = [folder.path("workspace.sqlite"), sql]
         }
+        let output = Pipe()
+        process.standardOutput = output
         try process.run()
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "tampering failed: \(sql)")
+        #expect(process.terminationStatus == 0, "SQL failed: \(sql)")
+        return String(decoding: printed, as: UTF8.self)
     }
 
     /// Runs `campaignctl arguments…` with the folder as working directory.

@@ -217,24 +217,11 @@ import Testing
         #expect(try cli.run("catalog", "list").stdout.hasPrefix("ml: 35 products"))
         #expect(!FileManager.default.fileExists(atPath: database + "-journal"))
         #expect(try cli.run("catalog", "history").stdout == historyBefore)
-        #expect(try Self.sqlite(database, "PRAGMA journal_mode; PRAGMA integrity_check;") == "wal\nok\n")
+        #expect(try cli.sql("PRAGMA journal_mode; PRAGMA integrity_check;") == "wal\nok\n")
         #expect(try cli.run("audit", "verify").status == 0)
     }
 
     private static func size(of path: String) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    }
-
-    /// The sqlite3 tool's output for `sql` on the file at `path`.
-    private static func sqlite(_ path: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, sql]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }
