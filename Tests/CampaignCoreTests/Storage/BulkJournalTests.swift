@@ -1,9 +1,9 @@
+import FeedImport
 import Foundation
 import TestSupport
 import Testing
 
 @testable import CampaignCore
-@testable import FeedImport
 
 /// A catalog's first import runs with a rollback journal when it has the SQLite file to itself, and through the WAL
 /// when another connection has it open or when the catalog already has products; either way the file is back in WAL
