@@ -30,7 +30,8 @@ final class SQLiteConnection: SQLConnection {
         // stored key, and GRDB's row cursor, with an `SQLRow` made from each of its rows, cost about 6,300
         // instructions a row, on one core at the import's end. A fresh statement: `body` may run the same query.
         let statement = SQLiteStatement(try db.makeStatement(sql: sql), in: db)
-        try statement.bindAll(arguments)
+        try statement.checkArgumentCount(arguments)
+        statement.bind(arguments)
         try statement.forEachRow(body)
     }
 
@@ -265,17 +266,14 @@ final class SQLiteStatement: SQLStatement {
         try stepping { try firstRow() }
     }
 
-    /// Binds `arguments` to the parameters in order; throws when their numbers differ.
-    func bindAll(_ arguments: SQLArguments) throws {
+    /// Throws unless the statement has one parameter per argument, as GRDB checks for the statements it runs.
+    func checkArgumentCount(_ arguments: SQLArguments) throws {
         guard sqlite3_bind_parameter_count(handle) == Int32(arguments.values.count) else {
             throw DatabaseError(
                 resultCode: .SQLITE_MISUSE,
                 message: "wrong number of statement arguments: \(arguments.values.count)",
                 sql: statement.sql
             )
-        }
-        for (index, value) in arguments.values.enumerated() {
-            bind(value, at: Int32(index + 1))
         }
     }
 

@@ -137,6 +137,33 @@ struct SQLConnectionTests {
                 seen.append(try row[0])
             }
             #expect(seen == Array(10..<4_500).map(Int64.init))
+            // The same query again from inside its own loop, and named columns.
+            var pairs = 0
+            var outerRows = 0
+            try db.forEachRow(sql: "SELECT id, n FROM t WHERE n < ?", arguments: [2]) { outer in
+                // A statement shared by both loops would start the outer one again, for ever.
+                outerRows += 1
+                guard outerRows <= 2 else {
+                    throw StoreError(kind: .other, message: "the outer query started again")
+                }
+                try db.forEachRow(sql: "SELECT id, n FROM t WHERE n < ?", arguments: [2]) { inner in
+                    pairs += 1
+                    #expect(inner.columns == ["id", "n"])
+                    let n: Int64 = try outer["n"]
+                    #expect(n < 2)
+                }
+            }
+            #expect(pairs == 4)
+            // SQLite: an argument too many or too few is an error, not a NULL or a dropped value. (PostgreSQL ignores
+            // one too many, and one too few fails the whole transaction.)
+            if !TestEngine.isPostgres {
+                #expect(throws: (any Error).self) {
+                    try db.forEachRow(sql: "SELECT n FROM t WHERE n >= ?", arguments: [1, 2]) { _ in }
+                }
+                #expect(throws: (any Error).self) {
+                    try db.forEachRow(sql: "SELECT n FROM t WHERE n >= ?", arguments: []) { _ in }
+                }
+            }
         }
     }
 
