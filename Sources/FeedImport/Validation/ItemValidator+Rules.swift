@@ -326,7 +326,7 @@ extension ValidationRun {
             reportInvalidDate("expiration_date", date)
             return
         }
-        if seconds > now + 30 * 86_400 {
+        if seconds > clock + 30 * 86_400 {
             report(
                 .warning,
                 .expirationDateTooFar,

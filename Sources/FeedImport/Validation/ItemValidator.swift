@@ -18,12 +18,15 @@ public struct ItemValidator: Sendable {
     public let file: String
     /// "Now" in seconds since 1970, for rules about dates ahead (`expiration_date`).
     public let now: Int64
+    /// What every record's fingerprint starts with: the rules' revision and the profile (see ``fingerprintInput``).
+    let fingerprintPrefix: [UInt8]
 
     /// Creates a validator; `file` is the path diagnostics name, `now` defaults to the current time.
     public init(profile: ValidationProfile = .google, file: String, now: Int64 = ItemValidator.currentTime) {
         self.profile = profile
         self.file = file
         self.now = now
+        self.fingerprintPrefix = Self.fingerprintPrefix(for: profile)
     }
 
     /// Validates one record: the product (`nil` when any diagnostic is an error) and every diagnostic.
@@ -55,7 +58,10 @@ struct ValidationRun {
 
     let profile: ValidationProfile
     let file: String
-    let now: Int64
+    /// The validator's "now"; rules read it through ``clock``, which notes that they did.
+    private let now: Int64
+    /// Whether a rule compared a value with ``now``.
+    private(set) var readsClock = false
     let record: FeedRecord
     /// The record's fields, read in place.
     let storage: FieldStorage
@@ -239,6 +245,15 @@ struct ValidationRun {
 
     // MARK: Helpers for the rules
 
+    /// The validator's "now", for rules about dates: the outcome then depends on when the record is validated
+    /// (``ValidatedItem/dependsOnClock``).
+    var clock: Int64 {
+        mutating get {
+            readsClock = true
+            return now
+        }
+    }
+
     /// The trimmed value of a single-valued slot, or `nil` when absent, blank or a group.
     func value(_ slot: Slot) -> Located? {
         let index = Int(slots[slot.rawValue])
@@ -349,7 +364,9 @@ struct ValidationRun {
         let product = hasError ? nil : buildProduct()
         var found: [FeedDiagnostic] = []
         swap(&found, &diagnostics)  // moved, not copied: the run ends here
-        return ValidatedItem(id: itemID, line: record.line, product: product, diagnostics: found)
+        var item = ValidatedItem(id: itemID, line: record.line, product: product, diagnostics: found)
+        item.dependsOnClock = readsClock
+        return item
     }
 }
 

@@ -8,6 +8,9 @@ public struct ValidatedItem: Hashable, Sendable {
     public var product: ProductData?
     /// Every problem found, errors and warnings, in attribute order.
     public var diagnostics: [FeedDiagnostic]
+    /// Whether a rule compared a value with the validator's `now` (`expiration_date`): the same record validated
+    /// later may get other diagnostics.
+    public var dependsOnClock = false
 
     /// Creates an outcome.
     public init(id: String?, line: Int, product: ProductData?, diagnostics: [FeedDiagnostic]) {

@@ -1,0 +1,129 @@
+extension ItemValidator {
+    /// The revision of the rules, part of every fingerprint. Bump it with any change to what a rule reports or keeps,
+    /// or to how the reader stores fields: a store that skips validating records whose fingerprint it has seen (a
+    /// re-import) then validates each of them again once.
+    static let rulesRevision: UInt32 = 1
+
+    /// The id that validating `record` reports (``ValidatedItem/id``), found without validating it: the trimmed value
+    /// of the field that wins the `id` slot (a Google element over the format's own, else the first), `nil` when it
+    /// is missing, blank or a group.
+    public func id(of record: FeedRecord) -> String? {
+        let storage = record.storage
+        let entries = FieldNames.tableEntries
+        var winner = -1
+        var index = 0
+        while index < storage.entries.count {
+            let field = storage.entries[index]
+            if field.nameID != FieldNames.custom, entries[Int(field.nameID)]?.slot == .id {
+                if winner < 0 || (storage.entries[winner].origin != .google && field.origin == .google) {
+                    winner = index
+                }
+            }
+            index = storage.next(after: index)
+        }
+        guard winner >= 0, !storage.entries[winner].hasChildren else {
+            return nil
+        }
+        let text = storage.trimmedValue(at: winner)
+        return text.isEmpty ? nil : text
+    }
+
+    /// Passes to `body`, in two to a few pieces, everything validating `record` depends on, apart from the lines it
+    /// reports and the clock: the rules' revision, the profile, the format, and each field's name, origin, shape and
+    /// value. `words` is scratch space, reused from call to call.
+    ///
+    /// Two records with the same input validate to the same product and diagnostics (lines aside), unless the outcome
+    /// ``ValidatedItem/dependsOnClock``. CampaignCore hashes it so that a re-import can skip validating an item whose
+    /// stored version came from the same input. The encoding is unambiguous: a fixed-size header per entry, with the
+    /// length of its name (when not a known one) and of its value, then those names and values back to back.
+    public func fingerprintInput(
+        of record: FeedRecord,
+        words: inout [UInt32],
+        _ body: (UnsafeRawBufferPointer) -> Void
+    ) {
+        let storage = record.storage
+        words.removeAll(keepingCapacity: true)
+        words.append(Self.formatCode(record.format))
+        words.append(UInt32(truncatingIfNeeded: storage.entries.count))
+        // The reader stores each custom name and value right after the previous one: then `text` is exactly the
+        // bytes to hash, in one piece.
+        var next = 0
+        var isPacked = true
+        for entry in storage.entries {
+            let flags = (entry.kind == .attribute ? 1 : 0) | (entry.isTruncated ? 2 : 0) | (entry.hasChildren ? 4 : 0)
+            words.append(UInt32(entry.nameID) | UInt32(Self.originCode(entry.origin)) << 16 | UInt32(flags) << 24)
+            words.append(UInt32(truncatingIfNeeded: entry.span))
+            let nameCount = entry.nameID == FieldNames.custom ? entry.nameCount : 0
+            words.append(UInt32(truncatingIfNeeded: nameCount))
+            words.append(UInt32(truncatingIfNeeded: entry.valueCount))
+            if nameCount > 0 {
+                isPacked = isPacked && entry.nameStart == next
+                next = entry.nameStart + nameCount
+            }
+            isPacked = isPacked && entry.valueStart == next
+            next = entry.valueStart + entry.valueCount
+        }
+        isPacked = isPacked && next == storage.text.count
+        fingerprintPrefix.withUnsafeBytes(body)
+        words.withUnsafeBytes(body)
+        storage.text.withUnsafeBytes { text in
+            guard !isPacked else {
+                body(text)
+                return
+            }
+            for entry in storage.entries {
+                if entry.nameID == FieldNames.custom, entry.nameCount > 0 {
+                    body(UnsafeRawBufferPointer(rebasing: text[entry.nameStart..<entry.nameStart + entry.nameCount]))
+                }
+                body(UnsafeRawBufferPointer(rebasing: text[entry.valueStart..<entry.valueStart + entry.valueCount]))
+            }
+        }
+    }
+
+    /// The revision and every setting of `profile`, in a fixed order (its set of age groups sorted).
+    static func fingerprintPrefix(for profile: ValidationProfile) -> [UInt8] {
+        var bytes = Array("campaignctl.record".utf8)
+        append(rulesRevision, to: &bytes)
+        var texts = [profile.name, profile.brandRequirement.rawValue]
+        texts += profile.ageGroups.sorted()
+        append(UInt32(truncatingIfNeeded: texts.count), to: &bytes)
+        for text in texts {
+            append(text: text, to: &bytes)
+        }
+        let limits = [
+            profile.maximumIDLength, profile.maximumTitleLength, profile.maximumDescriptionLength,
+            profile.maximumBrandLength, profile.maximumAdditionalImageLinks,
+        ]
+        for limit in limits {
+            append(UInt32(truncatingIfNeeded: limit), to: &bytes)
+        }
+        let flags = [
+            profile.allowsDescriptionHTML, profile.acceptsSpacedAvailability, profile.acceptsExtendedAvailability,
+            profile.warnsOnMissingIdentifiers,
+        ]
+        bytes += flags.map { $0 ? 1 : 0 }
+        return bytes
+    }
+
+    private static func append(_ value: UInt32, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+    }
+
+    /// The format's place in ``FeedFormat/allCases`` (the rules' revision changes with the list).
+    private static func formatCode(_ format: FeedFormat) -> UInt32 {
+        UInt32(truncatingIfNeeded: FeedFormat.allCases.firstIndex(of: format) ?? Int(UInt32.max))
+    }
+
+    private static func append(text: String, to bytes: inout [UInt8]) {
+        append(UInt32(truncatingIfNeeded: text.utf8.count), to: &bytes)
+        bytes += text.utf8
+    }
+
+    private static func originCode(_ origin: FieldOrigin) -> UInt8 {
+        switch origin {
+        case .google: 0
+        case .native: 1
+        case .yml: 2
+        }
+    }
+}

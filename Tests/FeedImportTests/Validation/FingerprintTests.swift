@@ -1,0 +1,145 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import FeedImport
+
+/// A store skips validating a record whose fingerprint input is the one its stored product was validated from, and
+/// finds that product by ``ItemValidator/id(of:)``: both must agree with what validation itself does.
+@Suite struct FingerprintTests {
+    let validator = ItemValidator(profile: .google, file: "catalog.xml", now: fixedNow)
+
+    private func input(_ record: FeedRecord, _ validator: ItemValidator? = nil) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var words: [UInt32] = [7, 7]  // scratch: replaced, not appended to
+        (validator ?? self.validator).fingerprintInput(of: record, words: &words) { bytes += $0 }
+        return bytes
+    }
+
+    /// The samples and every real feed (`../shared/feeds/real/`).
+    static let feeds: [String] = {
+        let real = Paths.shared.appendingPathComponent("feeds/real")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: real.path)) ?? []
+        return ["catalog-day1.xml", "catalog-day2.xml", "catalog-day1.atom.xml"].map {
+            Paths.sampleBrand.appendingPathComponent($0).path
+        } + names.filter { $0.hasSuffix(".xml") }.sorted().map { real.appendingPathComponent($0).path }
+    }()
+
+    /// Every record of the samples and of the real feeds: `id(of:)` is the id validation reports.
+    @Test(arguments: feeds)
+    func theIDFoundWithoutValidatingIsTheOneValidationReports(path: String) throws {
+        let reader = try FeedReader(contentsOf: path)
+        // Up to the end, or to the error of a feed that is malformed or not a product feed.
+        while let record = try? reader.next() {
+            #expect(validator.id(of: record) == validator.validate(record).id, "line \(record.line)")
+        }
+    }
+
+    @Test func theFeedsAreThere() {
+        #expect(Self.feeds.count == 14)
+    }
+
+    @Test func theIDRuleMatchesValidationOnEdgeCases() {
+        let cases: [FeedRecord] = [
+            Sample.record(["id": "  SKU-9 \u{00A0}"]),
+            Sample.record(["id": "   "]),
+            Sample.record(["id": nil]),
+            // The format's own id loses to Google's, whichever comes first; two Google ids: the first.
+            Sample.record(["id": "G-1"], extra: [Sample.field("id", "N-1", origin: .native)]),
+            Sample.record(["id": nil], extra: [Sample.field("id", "N-1", origin: .native), Sample.field("id", "G-2")]),
+            Sample.record(["id": "G-1"], extra: [Sample.field("id", "G-2")]),
+            Sample.record(["id": nil], extra: [Sample.group("id", ["value": "X"])]),
+            Sample.record(["id": ""], extra: [Sample.field("id", "G-3")]),
+        ]
+        let expected: [String?] = ["SKU-9", nil, nil, "G-1", "G-2", "G-1", nil, nil]
+        for (record, id) in zip(cases, expected) {
+            #expect(validator.id(of: record) == id)
+            #expect(validator.validate(record).id == id)
+        }
+    }
+
+    @Test func linesDoNotChangeTheInputButEveryValueNameAndShapeDoes() {
+        let record = Sample.record(extra: [Sample.group("shipping", ["country": "FR", "price": "4.90 EUR"])])
+        var moved = record
+        moved.line += 40
+        moved.storage.entries = moved.storage.entries.map {
+            var entry = $0
+            entry.line += 40
+            return entry
+        }
+        #expect(input(moved) == input(record))
+        #expect(validator.validate(moved).product == validator.validate(record).product)
+
+        let variants: [FeedRecord] = [
+            Sample.record(
+                ["price": "19.91 EUR"],
+                extra: [Sample.group("shipping", ["country": "FR", "price": "4.90 EUR"])]
+            ),
+            Sample.record(extra: [Sample.group("shipping", ["country": "BE", "price": "4.90 EUR"])]),
+            Sample.record(extra: [Sample.field("shipping", "FR:::4.90 EUR")]),
+            Sample.record(extra: [Sample.group("shipping", ["price": "4.90 EUR", "country": "FR"])]),
+            Sample.record(
+                extra: [Sample.group("shipping", ["country": "FR", "price": "4.90 EUR"])],
+                origin: .native
+            ),
+            Sample.record(extra: [
+                Sample.group("shipping", ["country": "FR", "price": "4.90 EUR"]), Sample.field("x_note", ""),
+            ]),
+            Sample.record(extra: [
+                Sample.group("shipping", ["country": "FR", "price": "4.90 EUR"]), Sample.field("y_note", ""),
+            ]),
+        ]
+        var seen: Set<[UInt8]> = [input(record)]
+        for variant in variants {
+            #expect(seen.insert(input(variant)).inserted)
+        }
+        var atom = record
+        atom.format = .atom1
+        #expect(seen.insert(input(atom)).inserted)
+    }
+
+    /// Values are length-prefixed: moving bytes from one value to the next is another input.
+    @Test func valueBoundariesArePartOfTheInput() {
+        let first = Sample.record(["brand": "Acme", "gtin": "4006381333931"])
+        let second = Sample.record(["brand": "Acme4", "gtin": "006381333931"])
+        #expect(first.storage.text == second.storage.text)
+        #expect(input(first) != input(second))
+    }
+
+    /// Bytes of the record's buffer that no field refers to are not part of the input.
+    @Test func onlyTheBytesFieldsReferToArePartOfTheInput() {
+        let record = Sample.record(extra: [Sample.field("x_note", "kept")])
+        var padded = record
+        padded.storage.text += Array("unused".utf8)
+        #expect(input(padded) == input(record))
+        #expect(validator.validate(padded).product == validator.validate(record).product)
+    }
+
+    @Test func everyProfileSettingIsPartOfTheInput() {
+        let record = Sample.record()
+        var profiles = ValidationProfile.all
+        var longer = ValidationProfile.google
+        longer.maximumTitleLength += 1
+        var ages = ValidationProfile.google
+        ages.ageGroups.insert("teen")
+        var renamed = ValidationProfile.google
+        renamed.name = "google-eu"
+        profiles += [longer, ages, renamed]
+        let inputs = profiles.map { input(record, ItemValidator(profile: $0, file: "catalog.xml", now: fixedNow)) }
+        #expect(Set(inputs).count == profiles.count)
+        // The same settings give the same input, whatever the file or the clock.
+        #expect(input(record, ItemValidator(profile: .google, file: "other.xml", now: 0)) == input(record))
+    }
+
+    @Test func onlyARuleThatReadsTheClockMakesTheOutcomeDependOnIt() {
+        #expect(!validator.validate(Sample.record()).dependsOnClock)
+        let expiring = Sample.record(["expiration_date": "2026-02-01T00:00:00Z"])
+        #expect(validator.validate(expiring).dependsOnClock)
+        #expect(validator.validate(expiring).diagnostics.isEmpty)
+        // The same record, validated two months earlier, is more than 30 days ahead.
+        let earlier = ItemValidator(profile: .google, file: "catalog.xml", now: fixedNow - 60 * 86_400)
+        #expect(earlier.validate(expiring).diagnostics.map(\.code) == [.expirationDateTooFar])
+        // A date that cannot be read fails whatever the clock, before it is compared.
+        #expect(!validator.validate(Sample.record(["expiration_date": "soon"])).dependsOnClock)
+    }
+}
