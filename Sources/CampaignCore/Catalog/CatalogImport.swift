@@ -89,6 +89,8 @@ public struct ImportReport: Sendable, Codable {
     public var diagnostics: [Diagnostic] = []
     /// How many diagnostics were stored but not kept in ``diagnostics``.
     public var omittedDiagnostics = 0
+    /// Unchanged items not validated again: their record was the one their stored product came from.
+    var validationsSkipped = 0
 
     /// Items per second.
     public var itemsPerSecond: Double { seconds > 0 ? Double(read) / seconds : 0 }
@@ -297,7 +299,8 @@ extension CampaignStore {
             // A catalog's first import appends its pages to the file: a rollback journal writes them once (see
             // BulkJournal). A re-import mostly changes pages in place, which either journal writes twice; it stays on
             // the WAL (a rollback journal made it no faster, at times slower, in interleaved runs).
-            report = try writeOrRollback(bulk: !catalogHasProducts(options.catalog)) { db in
+            let firstImport = try !catalogHasProducts(options.catalog)
+            report = try writeOrRollback(bulk: firstImport) { db in
                 var session = try ImportSession(
                     db: db,
                     catalog: options.catalog,
@@ -310,7 +313,11 @@ extension CampaignStore {
                     report: report
                 )
                 var lastProgress = clock.now
-                let pipeline = ImportPipeline(reader: reader, validator: validator)
+                let pipeline = ImportPipeline(
+                    reader: reader,
+                    validator: validator,
+                    lookups: firstImport || session.catalogWasEmpty ? nil : try storedRowLookups(session.catalogID, db)
+                )
                 pipeline.start()
                 do {
                     while let batch = try pipeline.next() {
@@ -367,6 +374,25 @@ extension CampaignStore {
             // Up to the end of the commit, which a large import's user waits for too (its last `fsync` calls).
             report.seconds = (clock.now - start).seconds
             return report
+        }
+    }
+
+    /// Look-ups of a catalog's stored products for the import's validating threads, on a SQLite file in WAL mode
+    /// (`nil` otherwise): each runs in a read transaction of a connection of its own, which sees no change the
+    /// import's transaction (on `db`) makes.
+    /// - An in-memory store has one connection, which the import holds.
+    /// - With a rollback journal (a workspace that could not go back to WAL mode), readers would keep the import's
+    ///   connection from writing its pages until they finish, and they finish after it.
+    /// - PostgreSQL looks up a batch's products in one query on the database thread instead
+    ///   (``ImportSession/prefetch(_:)``).
+    private func storedRowLookups(_ catalogID: Int64, _ db: any SQLConnection) throws -> ImportPipeline.Lookups? {
+        guard sqliteFilePath != nil, try db.fetchOne(String.self, sql: "PRAGMA journal_mode") == "wal" else {
+            return nil
+        }
+        return { [self] body in
+            try read { db in
+                body(StoredRowLookup(statement: try db.prepare(sql: StoredRow.lookupSQL), catalogID: catalogID))
+            }
         }
     }
 

@@ -12,6 +12,52 @@ struct PreparedItem: Sendable {
     /// valid items.
     var json: [UInt8]?
     var hash: Data?
+    /// SHA-256 of the record's ``ItemValidator/fingerprintInput(of:words:_:)``, to store with the product; `nil` when
+    /// the item has diagnostics or a rule read the clock, which a later import must then report or check again.
+    var sourceHash: Data?
+    /// The stored product of ``key`` as the import's transaction began, when the validating thread looked it up:
+    /// `.some(nil)` when there is none.
+    var stored: StoredRow?? = nil
+    /// The record is the one the stored (active) product was validated from: it was not validated again, and
+    /// ``item`` holds only its id and line.
+    var isUnchanged = false
+}
+
+/// A stored product as an import compares its feed item with it.
+struct StoredRow: Sendable {
+    var rowID: Int64
+    var isActive: Bool
+    var hash: Data
+    var rejectedImportID: Int64?
+    var changedImportID: Int64
+    /// See ``PreparedItem/sourceHash``.
+    var sourceHash: Data?
+
+    /// The columns ``init(_:from:)`` reads, in order.
+    static let columns = "id, status, content_hash, rejected_import_id, changed_import_id, source_hash"
+    /// One product of a catalog (`catalog_id`, `key`).
+    static let lookupSQL = "SELECT \(columns) FROM product WHERE catalog_id = ? AND key = ?"
+
+    init(_ row: SQLRow, from first: Int) throws {
+        rowID = try row[first]
+        isActive = try row[first + 1] == "active"
+        hash = try row[first + 2]
+        rejectedImportID = try row[first + 3]
+        changedImportID = try row[first + 4]
+        sourceHash = try row[first + 5]
+    }
+}
+
+/// Looks up a catalog's stored products by key, on a validating thread, inside a read transaction of its own.
+struct StoredRowLookup {
+    let statement: any SQLStatement
+    let catalogID: Int64
+
+    func product(key: String) throws -> StoredRow? {
+        statement.bind(catalogID, at: 1)
+        statement.bind(key, at: 2)
+        return try statement.fetchFirst().map { try StoredRow($0, from: 0) }
+    }
 }
 
 /// Reads, validates and hashes items on worker threads while the database thread applies them.
@@ -26,7 +72,16 @@ struct PreparedItem: Sendable {
 /// Why two validating threads on a two-core machine: validation is the heaviest stage (over a third of the CPU an
 /// import uses). Alone on its thread it could not keep up with the other two, which then waited on its queues,
 /// leaving a core idle; shared between two threads, the work of all three stages fills both cores.
+///
+/// On a re-import, each validating thread can look up the stored products (``Lookups``). An item whose record has
+/// the fingerprint its active stored product was validated from is not validated again: it is unchanged, and the
+/// database thread only marks it seen. Every other item carries its stored row, so the database thread does not look
+/// it up either.
 final class ImportPipeline: @unchecked Sendable {
+    /// Runs its argument with a lookup of the catalog's stored products that sees the catalog as the import's
+    /// transaction began (a read transaction started after it, on another connection); throws when it cannot.
+    typealias Lookups = @Sendable (_ body: (StoredRowLookup) -> Void) throws -> Void
+
     // @unchecked: the reader is touched only by the reading thread until `join()` returns, the validator (immutable)
     // by the validating threads, `nextLane` only by the database thread; the queues synchronise themselves.
     static let batchSize = 64
@@ -48,6 +103,7 @@ final class ImportPipeline: @unchecked Sendable {
 
     private let reader: FeedReader
     private let validator: ItemValidator
+    private let lookups: Lookups?
     /// One queue of records and one of prepared items per validating thread.
     private let records = (0..<ImportPipeline.lanes).map { _ in
         BoundedQueue<RecordBatch, FeedImportError>(capacity: ImportPipeline.capacity)
@@ -62,9 +118,10 @@ final class ImportPipeline: @unchecked Sendable {
     private var nextLane = 0
     private let finished = DispatchGroup()
 
-    init(reader: FeedReader, validator: ItemValidator) {
+    init(reader: FeedReader, validator: ItemValidator, lookups: Lookups? = nil) {
         self.reader = reader
         self.validator = validator
+        self.lookups = lookups
     }
 
     /// Starts the reading and validating threads.
@@ -150,13 +207,30 @@ final class ImportPipeline: @unchecked Sendable {
 
     private func validate(lane: Int) {
         var scratch = CanonicalJSONScratch()
+        var looking = false
+        if let lookups {
+            // An error before `body` runs (no reader) means validating every item; one after it (the read
+            // transaction's end) changes nothing.
+            try? lookups { lookup in
+                looking = true
+                validate(lane: lane, json: &scratch, lookup: lookup)
+            }
+        }
+        if !looking {
+            validate(lane: lane, json: &scratch, lookup: nil)
+        }
+    }
+
+    private func validate(lane: Int, json scratch: inout CanonicalJSONScratch, lookup: StoredRowLookup?) {
+        var lookup = lookup
+        var words: [UInt32] = []
         do {
             while let batch = try records[lane].pop() {
                 spentItems[lane].release()
                 var items: [PreparedItem] = []
                 items.reserveCapacity(batch.records.count)
                 for record in batch.records {
-                    items.append(Self.prepare(validator.validate(record), json: &scratch))
+                    items.append(prepare(record, json: &scratch, words: &words, lookup: &lookup))
                 }
                 // The items share nothing with their records (the validator makes its own strings), whose two buffers
                 // go straight back to the reading thread that allocated them.
@@ -170,6 +244,46 @@ final class ImportPipeline: @unchecked Sendable {
         } catch {
             prepared[lane].close(failure: error)
         }
+    }
+
+    /// Fingerprints `record`, looks its stored product up and, unless the record is the one that product was
+    /// validated from, validates it. A failed look-up stops this thread's look-ups: the database thread makes them.
+    private func prepare(
+        _ record: FeedRecord,
+        json scratch: inout CanonicalJSONScratch,
+        words: inout [UInt32],
+        lookup: inout StoredRowLookup?
+    ) -> PreparedItem {
+        var hasher = SHA256()
+        validator.fingerprintInput(of: record, words: &words) { hasher.update(bufferPointer: $0) }
+        let fingerprint = Data(hasher.finalize())
+        var stored: (key: String, row: StoredRow?)?
+        if let active = lookup, let id = validator.id(of: record) {
+            let key = ImportSession.key(id)
+            do {
+                let row = try active.product(key: key)
+                if let row, row.isActive, row.sourceHash == fingerprint {
+                    return PreparedItem(
+                        item: ValidatedItem(id: id, line: record.line, product: nil, diagnostics: []),
+                        key: key,
+                        seenKey: SeenSet.Key(key),
+                        stored: .some(row),
+                        isUnchanged: true
+                    )
+                }
+                stored = (key, row)
+            } catch {
+                lookup = nil
+            }
+        }
+        var item = Self.prepare(validator.validate(record), json: &scratch)
+        if let stored, stored.key == item.key {
+            item.stored = .some(stored.row)
+        }
+        if item.hash != nil, item.item.diagnostics.isEmpty, !item.item.dependsOnClock {
+            item.sourceHash = fingerprint
+        }
+        return item
     }
 
     /// `item` is consumed, and its product read in place: copying either would retain each of its strings. Its JSON

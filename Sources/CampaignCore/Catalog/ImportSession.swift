@@ -16,14 +16,14 @@ struct ImportSession {
     /// Products active before this import; the mass-removal valve compares against it.
     private let activeBefore: Int
     /// Whether the catalog had no product rows at all (first import: skip lookups).
-    private let catalogWasEmpty: Bool
+    let catalogWasEmpty: Bool
     private var seen: SeenSet
     /// Keys past ``keysInMemory``.
     private var overflow: SeenOverflow?
     /// How many keys ``seen`` holds before the rest go to ``overflow``.
     private let keysInMemory: Int
     /// A batch's stored rows by key, from ``prefetch(_:)`` (PostgreSQL); `.some(nil)`: known not stored.
-    private var prefetched: [String: ExistingRow?] = [:]
+    private var prefetched: [String: StoredRow?] = [:]
     /// Copies a row into `import_previous`; prepared once, with the table (`nil`: no table yet). Compiling that `INSERT … SELECT *` cost
     /// about 590,000 instructions, once per changed product, which made a re-import's changes its largest cost.
     private var copyToPrevious: (any SQLStatement)?
@@ -37,6 +37,7 @@ struct ImportSession {
     private let insertAddedHistory: any SQLStatement
     private let insertDiagnostic: any SQLStatement
     private let markRejected: any SQLStatement
+    private let setSourceHash: any SQLStatement
 
     init(
         db: any SQLConnection,
@@ -70,19 +71,14 @@ struct ImportSession {
         // grow step by step leave their old copies scattered in the heap.
         self.keysInMemory = max(keysInMemory, 1)
         seen = SeenSet(expectedCount: min(max(activeBefore, expectedItems), self.keysInMemory))
-        lookup = try db.prepare(
-            sql: """
-                SELECT id, status, content_hash, rejected_import_id, changed_import_id
-                FROM product WHERE catalog_id = ? AND key = ?
-                """
-        )
+        lookup = try db.prepare(sql: StoredRow.lookupSQL)
         insertProduct = try db.prepare(
             sql: """
                 INSERT INTO product (catalog_id, key, product_id, status, title, link, image_link, price_micros,
                     currency, sale_price_micros, availability, availability_date, brand, gtin, item_group_id,
                     product_type, custom_label_0, custom_label_1, custom_label_2, custom_label_3, custom_label_4,
-                    attributes_json, content_hash, added_import_id, changed_import_id)
-                VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    attributes_json, content_hash, added_import_id, changed_import_id, source_hash)
+                VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
         updateProduct = try db.prepare(
@@ -92,7 +88,7 @@ struct ImportSession {
                     brand = ?, gtin = ?, item_group_id = ?, product_type = ?, custom_label_0 = ?,
                     custom_label_1 = ?, custom_label_2 = ?, custom_label_3 = ?, custom_label_4 = ?,
                     attributes_json = ?, content_hash = ?, changed_import_id = ?, rejected_import_id = NULL,
-                    added_import_id = CASE WHEN status = 'removed' THEN ? ELSE added_import_id END
+                    added_import_id = CASE WHEN status = 'removed' THEN ? ELSE added_import_id END, source_hash = ?
                 WHERE id = ?
                 """
         )
@@ -105,6 +101,7 @@ struct ImportSession {
                 """
         )
         markRejected = try db.prepare(sql: "UPDATE product SET rejected_import_id = ? WHERE id = ?")
+        setSourceHash = try db.prepare(sql: "UPDATE product SET source_hash = ? WHERE id = ?")
     }
 
     /// One history row per added, changed or removed product; `before_json` is the stored row's attributes.
@@ -163,21 +160,35 @@ struct ImportSession {
             try handleDuplicate(id: id, key: key, seenKey: seenKey, line: item.line, first: first)
             return
         }
-        guard let product = item.product, let json = prepared.json, let hash = prepared.hash else {
-            try reject(id: id, key: key, seenKey: seenKey, line: item.line)
+        if prepared.isUnchanged, case let row?? = prepared.stored {
+            if row.rejectedImportID != nil {
+                try setRejected(nil, row: row.rowID)
+            }
+            report.unchanged += 1
+            report.validationsSkipped += 1
+            try markSeen(seenKey, key: key, line: item.line, action: .unchanged)
             return
         }
-        let existing = catalogWasEmpty ? nil : try fetchExisting(key)
+        guard let product = item.product, let json = prepared.json, let hash = prepared.hash else {
+            try reject(id: id, key: key, seenKey: seenKey, line: item.line, stored: prepared.stored)
+            return
+        }
+        let existing = catalogWasEmpty ? nil : try storedProduct(key, looked: prepared.stored)
         let action: SeenSet.Action
         switch existing {
         case nil:
-            try insert(product, key: key, json: json, hash: hash)
+            try insert(product, key: key, json: json, hash: hash, source: prepared.sourceHash)
             try recordHistory(key: key, id: id, change: "added", before: nil, after: hash, previousRow: nil)
             report.added += 1
             action = .added
         case let row? where row.isActive && row.hash == hash:
             if row.rejectedImportID != nil {
                 try setRejected(nil, row: row.rowID)
+            }
+            if row.sourceHash != prepared.sourceHash {
+                setSourceHash.bind(prepared.sourceHash, at: 1)
+                setSourceHash.bind(row.rowID, at: 2)
+                try setSourceHash.execute()
             }
             report.unchanged += 1
             action = .unchanged
@@ -191,7 +202,7 @@ struct ImportSession {
                 after: hash,
                 previousRow: row.rowID
             )
-            try update(row.rowID, with: product, json: json, hash: hash)
+            try update(row.rowID, with: product, json: json, hash: hash, source: prepared.sourceHash)
             if row.isActive {
                 report.changed += 1
                 action = .changed
@@ -203,10 +214,16 @@ struct ImportSession {
         try markSeen(seenKey, key: key, line: item.line, action: action)
     }
 
-    private mutating func reject(id: String, key: String, seenKey: SeenSet.Key, line: Int) throws {
+    private mutating func reject(
+        id: String,
+        key: String,
+        seenKey: SeenSet.Key,
+        line: Int,
+        stored: StoredRow??
+    ) throws {
         report.rejected += 1
         try markSeen(seenKey, key: key, line: line, action: .rejected)
-        if !catalogWasEmpty, let row = try fetchExisting(key), row.isActive {
+        if !catalogWasEmpty, let row = try storedProduct(key, looked: stored), row.isActive {
             try setRejected(importID, row: row.rowID)
             try store(
                 FeedDiagnostic(
@@ -446,31 +463,21 @@ struct ImportSession {
 
     // MARK: - Rows
 
-    private struct ExistingRow {
-        var rowID: Int64
-        var isActive: Bool
-        var hash: Data
-        var rejectedImportID: Int64?
-        var changedImportID: Int64
+    /// The stored product of a key's first item: as its validating thread found it (`looked`), else as stored now.
+    private func storedProduct(_ key: String, looked: StoredRow??) throws -> StoredRow? {
+        if case let .some(row) = looked {
+            return row
+        }
+        return try fetchExisting(key)
     }
 
-    private func fetchExisting(_ key: String) throws -> ExistingRow? {
+    private func fetchExisting(_ key: String) throws -> StoredRow? {
         if let known = prefetched[key] {
             return known
         }
         lookup.bind(catalogID, at: 1)
         lookup.bind(key, at: 2)
-        return try lookup.fetchFirst().map { try Self.existing($0, from: 0) }
-    }
-
-    private static func existing(_ row: SQLRow, from first: Int) throws -> ExistingRow {
-        ExistingRow(
-            rowID: try row[first],
-            isActive: try row[first + 1] == "active",
-            hash: try row[first + 2],
-            rejectedImportID: try row[first + 3],
-            changedImportID: try row[first + 4]
-        )
+        return try lookup.fetchFirst().map { try StoredRow($0, from: 0) }
     }
 
     /// The stored rows of a batch's keys, looked up in one query on PostgreSQL, where a round trip per item
@@ -492,13 +499,13 @@ struct ImportSession {
         }
         let rows = try db.fetchAll(
             sql: """
-                SELECT key, id, status, content_hash, rejected_import_id, changed_import_id
+                SELECT key, \(StoredRow.columns)
                 FROM product WHERE catalog_id = ? AND key IN (\(sqlPlaceholders(keys.count)))
                 """,
             arguments: SQLArguments([.integer(catalogID)] + keys.map { .text($0) })
         )
         for row in rows {
-            prefetched[try row[0]] = .some(try Self.existing(row, from: 1))
+            prefetched[try row[0]] = .some(try StoredRow(row, from: 1))
         }
     }
 
@@ -508,20 +515,28 @@ struct ImportSession {
         try markRejected.execute()
     }
 
-    private func insert(_ product: ProductData, key: String, json: [UInt8], hash: Data) throws {
+    private func insert(_ product: ProductData, key: String, json: [UInt8], hash: Data, source: Data?) throws {
         insertProduct.bind(catalogID, at: 1)
         insertProduct.bindStaged(key, at: 2)
         let next = bindContent(product, json: json, hash: hash, to: insertProduct, from: 3)
         insertProduct.bind(importID, at: next)
         insertProduct.bind(importID, at: next + 1)
+        insertProduct.bindStaged(source, at: next + 2)
         try insertProduct.execute()
     }
 
-    private func update(_ rowID: Int64, with product: ProductData, json: [UInt8], hash: Data) throws {
+    private func update(
+        _ rowID: Int64,
+        with product: ProductData,
+        json: [UInt8],
+        hash: Data,
+        source: Data?
+    ) throws {
         let next = bindContent(product, json: json, hash: hash, to: updateProduct, from: 1)
         updateProduct.bind(importID, at: next)
         updateProduct.bind(importID, at: next + 1)
-        updateProduct.bind(rowID, at: next + 2)
+        updateProduct.bindStaged(source, at: next + 2)
+        updateProduct.bind(rowID, at: next + 3)
         try updateProduct.execute()
     }
 

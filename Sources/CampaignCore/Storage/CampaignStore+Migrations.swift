@@ -340,6 +340,18 @@ extension CampaignStore {
                     """
             )
         )
+        migrations.append(
+            SchemaMigration(
+                id: "v9-product-source-hash",
+                // The SHA-256 of what the product's feed item was validated from (`ItemValidator.fingerprintInput`),
+                // when that item had no diagnostics: a re-import skips validating an item whose fingerprint is its
+                // stored product's. NULL for rows stored before, and for items with warnings, whose diagnostics each
+                // import reports again.
+                sql: """
+                    ALTER TABLE product ADD COLUMN source_hash BLOB;
+                    """
+            )
+        )
         return migrations
     }()
 }
