@@ -254,15 +254,15 @@ final class ImportPipeline: @unchecked Sendable {
         words: inout [UInt32],
         lookup: inout StoredRowLookup?
     ) -> PreparedItem {
-        var hasher = SHA256()
-        validator.fingerprintInput(of: record, words: &words) { hasher.update(bufferPointer: $0) }
-        let fingerprint = Data(hasher.finalize())
+        var fingerprint: Data?
         var stored: (key: String, row: StoredRow?)?
         if let active = lookup, let id = validator.id(of: record) {
+            let recordPrint = Self.fingerprint(of: record, validator: validator, words: &words)
+            fingerprint = recordPrint
             let key = ImportSession.key(id)
             do {
                 let row = try active.product(key: key)
-                if let row, row.isActive, row.sourceHash == fingerprint {
+                if let row, row.isActive, row.sourceHash == recordPrint {
                     return PreparedItem(
                         item: ValidatedItem(id: id, line: record.line, product: nil, diagnostics: []),
                         key: key,
@@ -281,9 +281,16 @@ final class ImportPipeline: @unchecked Sendable {
             item.stored = .some(stored.row)
         }
         if item.hash != nil, item.item.diagnostics.isEmpty, !item.item.dependsOnClock {
-            item.sourceHash = fingerprint
+            item.sourceHash = fingerprint ?? Self.fingerprint(of: record, validator: validator, words: &words)
         }
         return item
+    }
+
+    /// SHA-256 of the record's fingerprint input.
+    private static func fingerprint(of record: FeedRecord, validator: ItemValidator, words: inout [UInt32]) -> Data {
+        var hasher = SHA256()
+        validator.fingerprintInput(of: record, words: &words) { hasher.update(bufferPointer: $0) }
+        return Data(hasher.finalize())
     }
 
     /// `item` is consumed, and its product read in place: copying either would retain each of its strings. Its JSON
