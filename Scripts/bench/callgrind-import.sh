@@ -5,6 +5,8 @@
 # Usage (a measurement tool, never run by CI):
 #   Scripts/bench/callgrind-import.sh BINARY [FEED]
 #   FEED defaults to $BENCH_DIR/feed-5000.xml (BENCH_DIR: /work/bench/import; generate_feed.py makes it).
+#   BASE_FEED=FILE imports FILE first (outside valgrind), so that the import profiled is a re-import, e.g.
+#   BASE_FEED=$BENCH_DIR/feed-5000.xml Scripts/bench/callgrind-import.sh BINARY $BENCH_DIR/feed-5000-day2.xml
 #
 # Prints one line per thread: the callgrind file, all instructions, those of SHA-256 and the rest. Valgrind runs
 # BoringSSL's AVX code for SHA-256, where the machine itself uses the SHA extensions (several times faster), so
@@ -29,6 +31,9 @@ command -v valgrind > /dev/null || { echo "callgrind-import: valgrind is not ins
 strip --strip-debug -o "$WORK/campaignctl" "$BINARY"
 (
     cd "$WORK"
+    if [[ -n ${BASE_FEED:-} ]]; then
+        "$WORK/campaignctl" import --database "$WORK/workspace.sqlite" "$BASE_FEED" > /dev/null 2>&1 || [[ $? -eq 65 ]]
+    fi
     valgrind --tool=callgrind --separate-threads=yes \
         --dump-after='*ImportPipelineC8validate33_*LL4laneySi_tF' \
         --dump-after='*ImportPipelineC4read33_*LLyyF' \
