@@ -12,7 +12,7 @@ struct PreparedItem: Sendable {
     /// valid items.
     var json: [UInt8]?
     var hash: Data?
-    /// SHA-256 of the record's ``ItemValidator/fingerprintInput(of:words:_:)``, to store with the product; `nil` when
+    /// SHA-256 of the record's ``ItemValidator/fingerprintInput(of:words:into:)``, to store with the product; `nil` when
     /// the item has diagnostics or a rule read the clock, which a later import must then report or check again.
     var sourceHash: Data?
     /// The stored product of ``key`` as the import's transaction began, when the validating thread looked it up:
@@ -288,9 +288,17 @@ final class ImportPipeline: @unchecked Sendable {
 
     /// SHA-256 of the record's fingerprint input.
     private static func fingerprint(of record: FeedRecord, validator: ItemValidator, words: inout [UInt32]) -> Data {
+        var sink = HashSink()
+        validator.fingerprintInput(of: record, words: &words, into: &sink)
+        return Data(sink.hasher.finalize())
+    }
+
+    private struct HashSink: FingerprintSink {
         var hasher = SHA256()
-        validator.fingerprintInput(of: record, words: &words) { hasher.update(bufferPointer: $0) }
-        return Data(hasher.finalize())
+
+        mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            hasher.update(bufferPointer: bytes)
+        }
     }
 
     /// `item` is consumed, and its product read in place: copying either would retain each of its strings. Its JSON

@@ -1,3 +1,10 @@
+/// Where ``ItemValidator/fingerprintInput(of:words:into:)`` writes: a hash function, or a buffer in tests. (A
+/// protocol rather than a closure: a closure that updates a captured hasher has each access to it checked at run time.)
+public protocol FingerprintSink {
+    /// Takes the next piece of the input.
+    mutating func update(_ bytes: UnsafeRawBufferPointer)
+}
+
 extension ItemValidator {
     /// The revision of the rules, part of every fingerprint. Bump it with any change to what a rule reports or keeps,
     /// or to how the reader stores fields: a store that skips validating records whose fingerprint it has seen (a
@@ -28,7 +35,7 @@ extension ItemValidator {
         return text.isEmpty ? nil : text
     }
 
-    /// Passes to `body`, in two to a few pieces, everything validating `record` depends on, apart from the lines it
+    /// Passes to `sink`, in two to a few pieces, everything validating `record` depends on, apart from the lines it
     /// reports and the clock: the rules' revision, the profile, the format, and each field's name, origin, shape and
     /// value. `words` is scratch space, reused from call to call.
     ///
@@ -39,43 +46,55 @@ extension ItemValidator {
     public func fingerprintInput(
         of record: FeedRecord,
         words: inout [UInt32],
-        _ body: (UnsafeRawBufferPointer) -> Void
+        into sink: inout some FingerprintSink
     ) {
         let storage = record.storage
-        words.removeAll(keepingCapacity: true)
-        words.append(Self.formatCode(record.format))
-        words.append(UInt32(truncatingIfNeeded: storage.entries.count))
+        let count = 2 + 4 * storage.entries.count
+        if words.count < count {
+            words = [UInt32](repeating: 0, count: max(count, 2 * words.count))
+        }
         // The reader stores each custom name and value right after the previous one: then `text` is exactly the
         // bytes to hash, in one piece.
-        var next = 0
-        var isPacked = true
-        for entry in storage.entries {
-            let flags = (entry.kind == .attribute ? 1 : 0) | (entry.isTruncated ? 2 : 0) | (entry.hasChildren ? 4 : 0)
-            words.append(UInt32(entry.nameID) | UInt32(Self.originCode(entry.origin)) << 16 | UInt32(flags) << 24)
-            words.append(UInt32(truncatingIfNeeded: entry.span))
-            let nameCount = entry.nameID == FieldNames.custom ? entry.nameCount : 0
-            words.append(UInt32(truncatingIfNeeded: nameCount))
-            words.append(UInt32(truncatingIfNeeded: entry.valueCount))
-            if nameCount > 0 {
-                isPacked = isPacked && entry.nameStart == next
-                next = entry.nameStart + nameCount
+        let isPacked = words.withUnsafeMutableBufferPointer { words in
+            words[0] = Self.formatCode(record.format)
+            words[1] = UInt32(truncatingIfNeeded: storage.entries.count)
+            var next = 0
+            var isPacked = true
+            var word = 2
+            for entry in storage.entries {
+                let flags =
+                    (entry.kind == .attribute ? 1 : 0) | (entry.isTruncated ? 2 : 0) | (entry.hasChildren ? 4 : 0)
+                let nameCount = entry.nameID == FieldNames.custom ? entry.nameCount : 0
+                words[word] = UInt32(entry.nameID) | UInt32(Self.originCode(entry.origin)) << 16 | UInt32(flags) << 24
+                words[word + 1] = UInt32(truncatingIfNeeded: entry.span)
+                words[word + 2] = UInt32(truncatingIfNeeded: nameCount)
+                words[word + 3] = UInt32(truncatingIfNeeded: entry.valueCount)
+                word += 4
+                if nameCount > 0 {
+                    isPacked = isPacked && entry.nameStart == next
+                    next = entry.nameStart + nameCount
+                }
+                isPacked = isPacked && entry.valueStart == next
+                next = entry.valueStart + entry.valueCount
             }
-            isPacked = isPacked && entry.valueStart == next
-            next = entry.valueStart + entry.valueCount
+            return isPacked && next == storage.text.count
         }
-        isPacked = isPacked && next == storage.text.count
-        fingerprintPrefix.withUnsafeBytes(body)
-        words.withUnsafeBytes(body)
+        fingerprintPrefix.withUnsafeBytes { sink.update($0) }
+        words.withUnsafeBytes { sink.update(UnsafeRawBufferPointer(rebasing: $0[..<(count * 4)])) }
         storage.text.withUnsafeBytes { text in
             guard !isPacked else {
-                body(text)
+                sink.update(text)
                 return
             }
             for entry in storage.entries {
                 if entry.nameID == FieldNames.custom, entry.nameCount > 0 {
-                    body(UnsafeRawBufferPointer(rebasing: text[entry.nameStart..<entry.nameStart + entry.nameCount]))
+                    sink.update(
+                        UnsafeRawBufferPointer(rebasing: text[entry.nameStart..<entry.nameStart + entry.nameCount])
+                    )
                 }
-                body(UnsafeRawBufferPointer(rebasing: text[entry.valueStart..<entry.valueStart + entry.valueCount]))
+                sink.update(
+                    UnsafeRawBufferPointer(rebasing: text[entry.valueStart..<entry.valueStart + entry.valueCount])
+                )
             }
         }
     }

@@ -6,14 +6,23 @@ import Testing
 
 /// A store skips validating a record whose fingerprint input is the one its stored product was validated from, and
 /// finds that product by ``ItemValidator/id(of:)``: both must agree with what validation itself does.
+/// Collects the input.
+private struct Bytes: FingerprintSink {
+    var bytes: [UInt8] = []
+
+    mutating func update(_ piece: UnsafeRawBufferPointer) {
+        bytes += piece
+    }
+}
+
 @Suite struct FingerprintTests {
     let validator = ItemValidator(profile: .google, file: "catalog.xml", now: fixedNow)
 
     private func input(_ record: FeedRecord, _ validator: ItemValidator? = nil) -> [UInt8] {
-        var bytes: [UInt8] = []
+        var sink = Bytes()
         var words: [UInt32] = [7, 7]  // scratch: replaced, not appended to
-        (validator ?? self.validator).fingerprintInput(of: record, words: &words) { bytes += $0 }
-        return bytes
+        (validator ?? self.validator).fingerprintInput(of: record, words: &words, into: &sink)
+        return sink.bytes
     }
 
     /// The samples and every real feed (`../shared/feeds/real/`).
@@ -104,6 +113,20 @@ import Testing
         let second = Sample.record(["brand": "Acme4", "gtin": "006381333931"])
         #expect(first.storage.text == second.storage.text)
         #expect(input(first) != input(second))
+    }
+
+    /// The scratch words of a larger record before do not leak into a smaller one's input.
+    @Test func reusedScratchSpaceIsNotPartOfTheInput() {
+        let large = Sample.record(extra: (0..<40).map { Sample.field("x_note_\($0)", "\($0)") })
+        let small = Sample.record()
+        var words: [UInt32] = []
+        var first = Bytes()
+        validator.fingerprintInput(of: large, words: &words, into: &first)
+        var second = Bytes()
+        validator.fingerprintInput(of: small, words: &words, into: &second)
+        #expect(words.count > 2 + 4 * small.storage.entries.count)
+        #expect(second.bytes == input(small))
+        #expect(first.bytes == input(large))
     }
 
     /// Bytes of the record's buffer that no field refers to are not part of the input.
