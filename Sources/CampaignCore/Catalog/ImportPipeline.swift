@@ -11,10 +11,10 @@ struct PreparedItem: Sendable {
     /// Canonical JSON of the attributes (UTF-8, bound as text without becoming a `String`) and its SHA-256, for
     /// valid items.
     var json: [UInt8]?
-    var hash: Data?
+    var hash: SHA256Value?
     /// SHA-256 of the record's ``ItemValidator/fingerprintInput(of:words:into:)``, to store with the product; `nil` when
     /// the item has diagnostics or a rule read the clock, which a later import must then report or check again.
-    var sourceHash: Data?
+    var sourceHash: SHA256Value?
     /// The stored product of ``key`` as the import's transaction began, when the validating thread looked it up:
     /// `.some(nil)` when there is none.
     var stored: StoredRow?? = nil
@@ -254,7 +254,7 @@ final class ImportPipeline: @unchecked Sendable {
         words: inout [UInt32],
         lookup: inout StoredRowLookup?
     ) -> PreparedItem {
-        var fingerprint: Data?
+        var fingerprint: SHA256Value?
         var stored: (key: String, row: StoredRow?)?
         if let active = lookup, let id = validator.id(of: record) {
             let recordPrint = Self.fingerprint(of: record, validator: validator, words: &words)
@@ -262,7 +262,7 @@ final class ImportPipeline: @unchecked Sendable {
             let key = ImportSession.key(id)
             do {
                 let row = try active.product(key: key)
-                if let row, row.isActive, row.sourceHash == recordPrint {
+                if let row, row.isActive, recordPrint.isStored(in: row.sourceHash) {
                     return PreparedItem(
                         item: ValidatedItem(id: id, line: record.line, product: nil, diagnostics: []),
                         key: key,
@@ -287,10 +287,14 @@ final class ImportPipeline: @unchecked Sendable {
     }
 
     /// SHA-256 of the record's fingerprint input.
-    private static func fingerprint(of record: FeedRecord, validator: ItemValidator, words: inout [UInt32]) -> Data {
+    private static func fingerprint(
+        of record: FeedRecord,
+        validator: ItemValidator,
+        words: inout [UInt32]
+    ) -> SHA256Value {
         var sink = HashSink()
         validator.fingerprintInput(of: record, words: &words, into: &sink)
-        return Data(sink.hasher.finalize())
+        return SHA256Value(sink.hasher.finalize())
     }
 
     private struct HashSink: FingerprintSink {
@@ -309,9 +313,9 @@ final class ImportPipeline: @unchecked Sendable {
         }
         let key = ImportSession.key(id)
         var json: [UInt8]?
-        var hash: Data?
+        var hash: SHA256Value?
         if let bytes = item.product?.attributes.canonicalJSONBytes(reusing: &scratch) {
-            hash = bytes.withUnsafeBytes { Data(SHA256.hash(data: $0)) }
+            hash = bytes.withUnsafeBytes { SHA256Value(SHA256.hash(data: $0)) }
             json = bytes
         }
         return PreparedItem(item: item, key: key, seenKey: SeenSet.Key(key), json: json, hash: hash)

@@ -181,12 +181,12 @@ struct ImportSession {
             try recordHistory(key: key, id: id, change: "added", before: nil, after: hash, previousRow: nil)
             report.added += 1
             action = .added
-        case let row? where row.isActive && row.hash == hash:
+        case let row? where row.isActive && hash.isStored(in: row.hash):
             if row.rejectedImportID != nil {
                 try setRejected(nil, row: row.rowID)
             }
-            if row.sourceHash != prepared.sourceHash {
-                setSourceHash.bind(prepared.sourceHash, at: 1)
+            if prepared.sourceHash.map({ !$0.isStored(in: row.sourceHash) }) ?? (row.sourceHash != nil) {
+                setSourceHash.bindStaged(prepared.sourceHash, at: 1)
                 setSourceHash.bind(row.rowID, at: 2)
                 try setSourceHash.execute()
             }
@@ -515,7 +515,13 @@ struct ImportSession {
         try markRejected.execute()
     }
 
-    private func insert(_ product: ProductData, key: String, json: [UInt8], hash: Data, source: Data?) throws {
+    private func insert(
+        _ product: ProductData,
+        key: String,
+        json: [UInt8],
+        hash: SHA256Value,
+        source: SHA256Value?
+    ) throws {
         insertProduct.bind(catalogID, at: 1)
         insertProduct.bindStaged(key, at: 2)
         let next = bindContent(product, json: json, hash: hash, to: insertProduct, from: 3)
@@ -529,8 +535,8 @@ struct ImportSession {
         _ rowID: Int64,
         with product: ProductData,
         json: [UInt8],
-        hash: Data,
-        source: Data?
+        hash: SHA256Value,
+        source: SHA256Value?
     ) throws {
         let next = bindContent(product, json: json, hash: hash, to: updateProduct, from: 1)
         updateProduct.bind(importID, at: next)
@@ -546,7 +552,7 @@ struct ImportSession {
     private func bindContent(
         _ product: ProductData,
         json: [UInt8],
-        hash: Data,
+        hash: SHA256Value,
         to statement: any SQLStatement,
         from first: Int32
     ) -> Int32 {
@@ -581,7 +587,7 @@ struct ImportSession {
         id: String,
         change: String,
         before: Data?,
-        after: Data?,
+        after: SHA256Value?,
         previousRow: Int64?
     ) throws {
         // Both statements start with the same four parameters.

@@ -93,6 +93,8 @@ protocol SQLStatement: AnyObject {
     func bindStaged(utf8Text bytes: [UInt8], at parameter: Int32)
     /// The same, for a blob.
     func bindStaged(_ value: Data?, at parameter: Int32)
+    /// The same, for a SHA-256 value (a blob).
+    func bindStaged(_ value: SHA256Value?, at parameter: Int32)
 
     /// Forgets every bound value, so that none still points to pinned text once its owner is gone.
     func clearBindings()
@@ -120,6 +122,10 @@ extension SQLStatement {
 
     func bindStaged(_ value: Data?, at parameter: Int32) {
         bind(value, at: parameter)
+    }
+
+    func bindStaged(_ value: SHA256Value?, at parameter: Int32) {
+        bind(value?.data, at: parameter)
     }
 
     func execute(reportingChanges changed: @escaping (Int) -> Void) throws {

@@ -126,6 +126,14 @@ final class SQLiteStatement: SQLStatement {
         value.withUnsafeBytes { addToStage($0, at: parameter, isBlob: true) }
     }
 
+    func bindStaged(_ value: SHA256Value?, at parameter: Int32) {
+        guard let value else {
+            sqlite3_bind_null(handle, parameter)
+            return
+        }
+        value.withUnsafeBytes { addToStage($0, at: parameter, isBlob: true) }
+    }
+
     private func addToStage(_ bytes: UnsafeRawBufferPointer, at parameter: Int32, isBlob: Bool) {
         if stageCount + bytes.count > stageCapacity {
             // Nothing points into the stage yet (its values are bound just before the run), so it may move.
