@@ -74,11 +74,13 @@ struct SkippedValidationTests {
         ),
     ]
 
+    /// Ten days ahead, once: every feed of a test must give the same date (a test can run for many seconds).
+    private static let soon = Date().addingTimeInterval(10 * 86_400).formatted(.iso8601)
+
     /// Ten plain items, one whose `expiration_date` is compared with the clock, one with a warning.
     private static func dayOne() -> FeedBuilder {
         var feed = FeedBuilder(count: 10)
         var expiring = FeedBuilder.Item("SKU-EXP")
-        let soon = Date().addingTimeInterval(10 * 86_400).formatted(.iso8601)
         expiring.extra = "<g:expiration_date>\(soon)</g:expiration_date>"
         var warned = FeedBuilder.Item("SKU-WARN")
         warned.extra = "<g:label>old</g:label>"  // a retired Google Base attribute
