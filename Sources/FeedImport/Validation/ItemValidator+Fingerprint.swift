@@ -12,8 +12,8 @@ extension ItemValidator {
     static let rulesRevision: UInt32 = 1
 
     /// The id that validating `record` reports (``ValidatedItem/id``), found without validating it: the trimmed value
-    /// of the field that wins the `id` slot (a Google element over the format's own, else the first), `nil` when it
-    /// is missing, blank or a group.
+    /// of the field that wins the `id` slot (``ValidationRun/takesSlot(_:from:)``), `nil` when it is missing, blank or
+    /// a group.
     public func id(of record: FeedRecord) -> String? {
         let storage = record.storage
         let entries = FieldNames.tableEntries
@@ -21,10 +21,10 @@ extension ItemValidator {
         var index = 0
         while index < storage.entries.count {
             let field = storage.entries[index]
-            if field.nameID != FieldNames.custom, entries[Int(field.nameID)]?.slot == .id {
-                if winner < 0 || (storage.entries[winner].origin != .google && field.origin == .google) {
-                    winner = index
-                }
+            if field.nameID != FieldNames.custom, entries[Int(field.nameID)]?.slot == .id,
+                ValidationRun.takesSlot(field.origin, from: winner < 0 ? nil : storage.entries[winner].origin)
+            {
+                winner = index
             }
             index = storage.next(after: index)
         }

@@ -110,6 +110,15 @@ struct ValidationRun {
         return finish()
     }
 
+    /// Whether a field from `origin` takes a single-valued slot that a field from `current` holds (`nil`: empty): the
+    /// first field takes it, and a Google element takes it from the format's own (`g:title` beats RSS `title`).
+    static func takesSlot(_ origin: FieldOrigin, from current: FieldOrigin?) -> Bool {
+        guard let current else {
+            return true
+        }
+        return current != .google && origin == .google
+    }
+
     /// Puts the top-level field at `index` in its slot, or keeps it as it is.
     private mutating func sort(_ index: Int) {
         let field = storage.entries[index]
@@ -152,10 +161,8 @@ struct ValidationRun {
             return
         }
         let current = Int(slots[slot.rawValue])
-        if current < 0 {
+        if Self.takesSlot(field.origin, from: current < 0 ? nil : storage.entries[current].origin) {
             slots[slot.rawValue] = Int32(truncatingIfNeeded: index)
-        } else if storage.entries[current].origin != .google, field.origin == .google {
-            slots[slot.rawValue] = Int32(truncatingIfNeeded: index)  // g:title beats RSS title
         } else if storage.entries[current].origin == field.origin, !isBlank(at: index) {
             let name = storage.name(at: index)
             report(
