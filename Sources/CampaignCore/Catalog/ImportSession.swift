@@ -161,10 +161,7 @@ struct ImportSession {
             return
         }
         if prepared.isUnchanged, case let row?? = prepared.stored {
-            if row.rejectedImportID != nil {
-                try setRejected(nil, row: row.rowID)
-            }
-            report.unchanged += 1
+            try keep(row)
             report.validationsSkipped += 1
             try markSeen(seenKey, key: key, line: item.line, action: .unchanged)
             return
@@ -182,15 +179,12 @@ struct ImportSession {
             report.added += 1
             action = .added
         case let row? where row.isActive && hash.isStored(in: row.hash):
-            if row.rejectedImportID != nil {
-                try setRejected(nil, row: row.rowID)
-            }
-            if prepared.sourceHash.map({ !$0.isStored(in: row.sourceHash) }) ?? (row.sourceHash != nil) {
+            try keep(row)
+            if !SHA256Value.isStored(prepared.sourceHash, in: row.sourceHash) {
                 setSourceHash.bindStaged(prepared.sourceHash, at: 1)
                 setSourceHash.bind(row.rowID, at: 2)
                 try setSourceHash.execute()
             }
-            report.unchanged += 1
             action = .unchanged
         case let row?:
             try savePrevious(rowID: row.rowID)
@@ -212,6 +206,15 @@ struct ImportSession {
             }
         }
         try markSeen(seenKey, key: key, line: item.line, action: action)
+    }
+
+    /// The item is its active stored product again: the product stays as it is, unflagged if an earlier import had
+    /// rejected its item.
+    private mutating func keep(_ row: StoredRow) throws {
+        if row.rejectedImportID != nil {
+            try setRejected(nil, row: row.rowID)
+        }
+        report.unchanged += 1
     }
 
     private mutating func reject(

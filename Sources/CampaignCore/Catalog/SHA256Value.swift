@@ -31,6 +31,14 @@ struct SHA256Value: Hashable, Sendable {
         return withUnsafeBytes { mine in data.withUnsafeBytes { $0.elementsEqual(mine) } }
     }
 
+    /// Whether `data` (a stored hash, perhaps NULL) holds `value` (perhaps none).
+    static func isStored(_ value: SHA256Value?, in data: Data?) -> Bool {
+        guard let value else {
+            return data == nil
+        }
+        return value.isStored(in: data)
+    }
+
     static func == (lhs: SHA256Value, rhs: SHA256Value) -> Bool {
         lhs.words == rhs.words
     }

@@ -26,4 +26,11 @@ import Testing
         #expect(!value.isStored(in: nil))
         #expect(value != SHA256Value(SHA256.hash(data: Data("campaignctl!".utf8))))
     }
+
+    @Test func noValueIsStoredOnlyAsNULL() {
+        #expect(SHA256Value.isStored(nil, in: nil))
+        #expect(!SHA256Value.isStored(nil, in: Data(digest)))
+        #expect(!SHA256Value.isStored(SHA256Value(digest), in: nil))
+        #expect(SHA256Value.isStored(SHA256Value(digest), in: Data(digest)))
+    }
 }
