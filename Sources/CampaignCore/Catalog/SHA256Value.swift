@@ -3,7 +3,7 @@ import Foundation
 
 /// A SHA-256 value held inline: 32 bytes, no allocation. An import makes two per item (the content hash and the
 /// record's fingerprint); as `Data`, each was two allocations, their frees and a reference count on every copy.
-struct SHA256Value: Hashable, Sendable {
+struct SHA256Value: Hashable, Sendable, ContiguousBytes {
     // A tuple: its layout is its elements in order, so the bytes are the digest's.
     private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 

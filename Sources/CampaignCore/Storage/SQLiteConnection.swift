@@ -119,14 +119,14 @@ final class SQLiteStatement: SQLStatement {
     }
 
     func bindStaged(_ value: Data?, at parameter: Int32) {
-        guard let value else {
-            sqlite3_bind_null(handle, parameter)
-            return
-        }
-        value.withUnsafeBytes { addToStage($0, at: parameter, isBlob: true) }
+        stageBlob(value, at: parameter)
     }
 
     func bindStaged(_ value: SHA256Value?, at parameter: Int32) {
+        stageBlob(value, at: parameter)
+    }
+
+    private func stageBlob(_ value: (some ContiguousBytes)?, at parameter: Int32) {
         guard let value else {
             sqlite3_bind_null(handle, parameter)
             return
