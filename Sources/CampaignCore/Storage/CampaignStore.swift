@@ -185,7 +185,7 @@ public struct CampaignStore: Sendable {
         guard case .sqlite(let writer) = engine, let path = sqliteFilePath else {
             return nil
         }
-        return try? writer.writeWithoutTransaction { db in
+        return writer.writeWithoutTransaction { db in
             db.sqliteConnection.flatMap { WritebackPacer.databaseDescriptor(of: $0, path: path) }
         }
     }
