@@ -241,6 +241,7 @@ extension CampaignStore {
             dryRun: options.dryRun
         )
         let hasher = FileHasher()
+        defer { hasher.stop() }
         do {
             return try runImport(
                 path: path,
@@ -443,19 +444,5 @@ extension CampaignStore {
                 in: db
             )
         }
-    }
-}
-
-/// SHA-256 of the raw file, fed by the reader as it reads (the file is read once).
-private final class FileHasher: @unchecked Sendable {
-    // Used only by the reader's thread during one import.
-    private var hasher = SHA256()
-
-    func update(_ bytes: UnsafeRawBufferPointer) {
-        hasher.update(bufferPointer: bytes)
-    }
-
-    func hexDigest() -> String {
-        Hex.encode(hasher.finalize())
     }
 }

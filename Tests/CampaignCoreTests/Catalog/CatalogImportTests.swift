@@ -1,4 +1,5 @@
 import CampaignCore
+import Crypto
 import FeedImport
 import Foundation
 import TestSupport
@@ -42,6 +43,17 @@ import Testing
         #expect(report.importID == 1)
         #expect(try store.products(catalog: "shop").map(\.id) == ["SKU-0", "SKU-1", "SKU-2", "SKU-3", "SKU-4"])
         #expect(report.sha256.count == 64)
+    }
+
+    @Test func theImportRecordsTheSHA256OfTheFileItRead() throws {
+        // About 2.5 MB: read in many chunks, more than the hashing thread has buffers.
+        let path = try FeedBuilder(count: 6_000).write(to: folder, as: "feed.xml")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(bytes.count > 2_000_000)
+        let report = try store.importFeed(at: path, options: ImportOptions(catalog: "shop"))
+        #expect(report.read == 6_000)
+        #expect(report.sha256 == SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+        #expect(try store.imports(catalog: "shop").first?.sha256 == report.sha256)
     }
 
     @Test func reimportAppliesOnlyTheDiffAndDoesNotRewriteUnchangedProducts() throws {

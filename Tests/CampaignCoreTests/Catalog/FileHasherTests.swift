@@ -1,0 +1,57 @@
+import Crypto
+import Foundation
+import Testing
+
+@testable import CampaignCore
+
+/// The file's digest, hashed on a thread of its own from chunks the reader hands over, is the digest of the bytes in
+/// the order they were read.
+@Suite struct FileHasherTests {
+    /// Bytes that differ from one position to the next, so that a chunk hashed twice, dropped or out of order
+    /// changes the digest.
+    private static func bytes(_ count: Int, seed: Int) -> [UInt8] {
+        (0..<count).map { UInt8(truncatingIfNeeded: ($0 &* 31) ^ seed) }
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    @Test func chunksOfEverySizeHashAsOneFile() {
+        // More chunks than buffers, so each buffer is reused; sizes that grow past a buffer's and shrink again.
+        let sizes = [1, 256 * 1024, 7, 300 * 1024, 0, 64 * 1024, 256 * 1024, 3, 299 * 1024, 1024, 17, 256 * 1024]
+        #expect(sizes.count > FileHasher.depth * 2)
+        let chunks = sizes.enumerated().map { Self.bytes($0.element, seed: $0.offset) }
+        let hasher = FileHasher()
+        for chunk in chunks {
+            chunk.withUnsafeBytes { hasher.update($0) }
+        }
+        #expect(hasher.hexDigest() == Self.hex(chunks.flatMap { $0 }))
+    }
+
+    @Test func aFileReadInOtherChunksHasTheSameDigest() {
+        let file = Self.bytes(1_000_000, seed: 5)
+        let whole = FileHasher()
+        file.withUnsafeBytes { whole.update($0) }
+        let pieces = FileHasher()
+        for start in stride(from: 0, to: file.count, by: 99_991) {
+            file[start..<min(start + 99_991, file.count)].withUnsafeBytes { pieces.update($0) }
+        }
+        let digest = whole.hexDigest()
+        #expect(digest == Self.hex(file))
+        #expect(pieces.hexDigest() == digest)
+    }
+
+    @Test func noChunkIsTheEmptyFilesDigest() {
+        let hasher = FileHasher()
+        #expect(hasher.hexDigest() == Self.hex([]))
+    }
+
+    @Test func stoppingTwiceIsHarmlessAndKeepsTheDigest() {
+        let hasher = FileHasher()
+        Self.bytes(10, seed: 1).withUnsafeBytes { hasher.update($0) }
+        hasher.stop()
+        hasher.stop()
+        #expect(hasher.hexDigest() == Self.hex(Self.bytes(10, seed: 1)))
+    }
+}
