@@ -18,9 +18,14 @@ import Testing
     }
 
     @Test func chunksOfEverySizeHashAsOneFile() {
-        // More chunks than buffers, so each buffer is reused; sizes that grow past a buffer's and shrink again.
-        let sizes = [1, 256 * 1024, 7, 300 * 1024, 0, 64 * 1024, 256 * 1024, 3, 299 * 1024, 1024, 17, 256 * 1024]
-        #expect(sizes.count > FileHasher.depth * 2)
+        // More bytes than the buffers hold, so each is reused; chunks that fill a buffer exactly, overflow it, and
+        // exceed its size (the buffer grows, then holds smaller ones again).
+        let kib = 1024
+        let sizes = [
+            1, 256 * kib, 7, 300 * kib, 0, 1536 * kib, 64 * kib, 256 * kib, 3, 299 * kib, kib, 17, 256 * kib,
+            1024 * kib, 5, 1024 * kib + 1, 256 * kib, 256 * kib,
+        ]
+        #expect(sizes.reduce(0, +) > FileHasher.depth * FileHasher.bufferSize)
         let chunks = sizes.enumerated().map { Self.bytes($0.element, seed: $0.offset) }
         let hasher = FileHasher()
         for chunk in chunks {
@@ -30,7 +35,7 @@ import Testing
     }
 
     @Test func aFileReadInOtherChunksHasTheSameDigest() {
-        let file = Self.bytes(1_000_000, seed: 5)
+        let file = Self.bytes(5_000_000, seed: 5)
         let whole = FileHasher()
         file.withUnsafeBytes { whole.update($0) }
         let pieces = FileHasher()
