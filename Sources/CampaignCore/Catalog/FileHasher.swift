@@ -32,6 +32,7 @@ final class FileHasher: @unchecked Sendable {
         }
         finished.enter()
         let thread = Thread { [filled, empty, finished, self] in
+            ImportPipeline.yieldToReader()
             var hasher = SHA256()
             while let chunk = filled.pop() {
                 hasher.update(bufferPointer: chunk.bytes)
