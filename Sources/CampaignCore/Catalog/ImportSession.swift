@@ -4,9 +4,9 @@ import Foundation
 /// One import in progress, inside its transaction: applies each validated item to the catalog as
 /// it streams by, then marks what the feed no longer contains as removed.
 ///
-/// Memory stays flat: the only per-item state kept is the set of keys seen, which finds duplicate ids and, at the
-/// end, the products the feed no longer lists. ``SeenSet`` holds the first ``keysInMemory`` keys (24 bytes each);
-/// ``SeenOverflow`` keeps the rest in a temporary table.
+/// Memory stays flat: the per-item state kept is the set of keys seen, which finds duplicate ids (``SeenSet`` holds
+/// the first ``keysInMemory`` keys, 24 bytes each; ``SeenOverflow`` keeps the rest in a temporary table), and one bit
+/// per stored product the feed lists (``ListedRows``), which finds, at the end, the products it no longer lists.
 struct ImportSession {
     let db: any SQLConnection
     let catalogID: Int64
@@ -18,6 +18,8 @@ struct ImportSession {
     /// Whether the catalog had no product rows at all (first import: skip lookups).
     let catalogWasEmpty: Bool
     private var seen: SeenSet
+    /// The stored products the feed lists (a re-import's), for the products it no longer lists.
+    private var listed: ListedRows?
     /// Keys past ``keysInMemory``.
     private var overflow: SeenOverflow?
     /// How many keys ``seen`` holds before the rest go to ``overflow``.
@@ -67,6 +69,9 @@ struct ImportSession {
         self.report.importID = importID
         activeBefore = try Self.activeCount(catalogID: catalogID, in: db)
         catalogWasEmpty = try !Self.hasProducts(catalogNamed: catalog, in: db)
+        if !catalogWasEmpty {
+            listed = ListedRows(largestStoredID: try db.fetchOne(Int64.self, sql: "SELECT max(id) FROM product") ?? 0)
+        }
         // Sized once for the items expected (a re-import lists about the active products again): tables that
         // grow step by step leave their old copies scattered in the heap.
         self.keysInMemory = max(keysInMemory, 1)
@@ -161,6 +166,7 @@ struct ImportSession {
             return
         }
         if prepared.isUnchanged, case let row?? = prepared.stored {
+            listed?.mark(row.rowID)
             try keep(row)
             report.validationsSkipped += 1
             try markSeen(seenKey, key: key, line: item.line, action: .unchanged)
@@ -171,6 +177,9 @@ struct ImportSession {
             return
         }
         let existing = catalogWasEmpty ? nil : try storedProduct(key, looked: prepared.stored)
+        if let existing {
+            listed?.mark(existing.rowID)
+        }
         let action: SeenSet.Action
         switch existing {
         case nil:
@@ -226,7 +235,11 @@ struct ImportSession {
     ) throws {
         report.rejected += 1
         try markSeen(seenKey, key: key, line: line, action: .rejected)
-        if !catalogWasEmpty, let row = try storedProduct(key, looked: stored), row.isActive {
+        guard !catalogWasEmpty, let row = try storedProduct(key, looked: stored) else {
+            return
+        }
+        listed?.mark(row.rowID)
+        if row.isActive {
             try setRejected(importID, row: row.rowID)
             try store(
                 FeedDiagnostic(
@@ -343,27 +356,30 @@ struct ImportSession {
         var removed = 0
         for start in stride(from: 0, to: missing.count, by: 500) {
             let chunk = missing[start..<min(start + 500, missing.count)]
-            var rows: [Int64: (id: String, hash: Data)] = [:]
+            var rows: [Int64: (key: String, id: String, hash: Data)] = [:]
             try db.forEachRow(
-                sql: "SELECT id, product_id, content_hash FROM product WHERE id IN (\(sqlPlaceholders(chunk.count)))",
-                arguments: SQLArguments(chunk.map { .integer($0.rowID) })
+                sql: """
+                    SELECT id, key, product_id, content_hash FROM product
+                    WHERE id IN (\(sqlPlaceholders(chunk.count)))
+                    """,
+                arguments: SQLArguments(chunk.map { .integer($0) })
             ) { row in
-                rows[try row[0]] = (try row[1], try row[2])
+                rows[try row[0]] = (try row[1], try row[2], try row[3])
             }
-            for product in chunk {
-                guard let content = rows[product.rowID] else {
+            for rowID in chunk {
+                guard let content = rows[rowID] else {
                     continue
                 }
                 try recordHistory(
-                    key: product.key,
+                    key: content.key,
                     id: content.id,
                     change: "removed",
                     before: content.hash,
                     after: nil,
-                    previousRow: product.rowID
+                    previousRow: rowID
                 )
                 markRemoved.bind(importID, at: 1)
-                markRemoved.bind(product.rowID, at: 2)
+                markRemoved.bind(rowID, at: 2)
                 try markRemoved.execute()
                 removed += 1
             }
@@ -388,19 +404,19 @@ struct ImportSession {
         SELECT (SELECT count(*) FROM product WHERE catalog_id = ?)
             - (SELECT count(*) FROM product WHERE catalog_id = ? AND status = 'removed')
         """
-    /// Every product of a catalog (`catalog_id`), by key.
-    static let catalogKeysSQL = "SELECT id, key FROM product WHERE catalog_id = ?"
+    /// Every product of a catalog (`catalog_id`), in key order.
+    static let catalogRowsSQL = "SELECT id FROM product WHERE catalog_id = ?"
     /// A catalog's removed products (`catalog_id`), in row order.
     static let removedRowsSQL = "SELECT id FROM product WHERE catalog_id = ? AND status = 'removed' ORDER BY id"
     /// The queries that read a whole catalog's worth of index entries at each import: each must be answered from an
     /// index alone (a test checks SQLite's plans), never from the stored rows.
-    static let catalogWideQueries = [activeCountSQL, catalogKeysSQL, removedRowsSQL]
+    static let catalogWideQueries = [activeCountSQL, catalogRowsSQL, removedRowsSQL]
 
-    /// The active products the feed did not list. A first import stored only what it saw; otherwise the keys come
-    /// from the unique key index and the removed products from the `product_removed` index, without reading the
-    /// stored rows (2 KB each).
-    private func unlistedProducts() throws -> [(rowID: Int64, key: String)] {
-        guard !catalogWasEmpty else {
+    /// The row ids of the active products the feed did not list. A first import stored only what it saw; otherwise
+    /// the row ids come from the unique key index and the removed products from the `product_removed` index, without
+    /// reading the stored rows (2 KB each), and ``listed`` says which the feed listed.
+    private func unlistedProducts() throws -> [Int64] {
+        guard let listed else {
             return []
         }
         // In row order, as the index lists them: 8 bytes per removed product, searched by bisection.
@@ -408,29 +424,13 @@ struct ImportSession {
         try db.forEachRow(sql: Self.removedRowsSQL, arguments: [catalogID]) { row in
             removed.append(try row[0])
         }
-        var missing: [(rowID: Int64, key: String)] = []
-        // Keys not in memory, which the overflow table settles 500 at a time.
-        var unsettled: [(rowID: Int64, key: String)] = []
-        func settle() throws {
-            let listed = try overflow?.seenKeys(among: unsettled.map(\.key)) ?? []
-            missing += unsettled.filter { !listed.contains($0.key) }
-            unsettled.removeAll(keepingCapacity: true)
-        }
-        try db.forEachRow(sql: Self.catalogKeysSQL, arguments: [catalogID]) { row in
-            let key: String = try row[1]
-            guard seen.lookup(SeenSet.Key(key)) == nil else {
-                return
-            }
+        var missing: [Int64] = []
+        try db.forEachRow(sql: Self.catalogRowsSQL, arguments: [catalogID]) { row in
             let rowID: Int64 = try row[0]
-            guard !Self.contains(removed, rowID) else {
-                return
-            }
-            unsettled.append((rowID, key))
-            if unsettled.count == 500 {
-                try settle()
+            if !listed.isListed(rowID), !Self.contains(removed, rowID) {
+                missing.append(rowID)
             }
         }
-        try settle()
         return missing
     }
 

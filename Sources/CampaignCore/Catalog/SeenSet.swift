@@ -188,9 +188,8 @@ extension SeenSet.Shard {
 ///
 /// The table goes with the import's transaction. SQLite keeps it in a temporary file behind a page cache of its own
 /// (2 MB by default). It is keyed by the product key itself, not a hash: feeds tend to list their ids in order, so its
-/// inserts land on the same few pages, and the final pass over the catalog, which reads the keys in order, reads it in
-/// order too. On PostgreSQL, lookups are made a batch of items at a time (``load(_:)``), and 500 catalog keys at a
-/// time (``seenKeys(among:)``), since one query per item would cost a round trip each; inserts are batched by the
+/// inserts land on the same few pages. On PostgreSQL, lookups are made a batch of items at a time (``load(_:)``),
+/// since one query per item would cost a round trip each; inserts are batched by the
 /// PostgreSQL statement itself. On SQLite, one prepared lookup per key is cheaper than compiling a query that lists
 /// the keys (about a fifth more CPU for a re-import whose keys were nearly all in the table).
 struct SeenOverflow {
@@ -288,21 +287,6 @@ struct SeenOverflow {
         if let known = batch[key] {
             batch[key] = (known.line, action)
         }
-    }
-
-    /// Which of `keys` the table holds.
-    func seenKeys(among keys: [String]) throws -> Set<String> {
-        var seen = Set<String>()
-        guard batchesLookups else {
-            for key in keys where try stored(key) != nil {
-                seen.insert(key)
-            }
-            return seen
-        }
-        try forEachStored(among: keys) { key, _, _ in
-            seen.insert(key)
-        }
-        return seen
     }
 
     private func forEachStored(
