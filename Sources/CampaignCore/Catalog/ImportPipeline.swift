@@ -135,7 +135,10 @@ final class ImportPipeline: @unchecked Sendable {
         spawn("campaignctl.import.read") { [self] in read() }
         for lane in 0..<Self.lanes {
             spawn("campaignctl.import.validate.\(lane)") { [self] in
-                Self.yieldToReader()
+                // Only a re-import's validating threads have less to do than the reader (see `yieldToReader`).
+                if lookups != nil {
+                    Self.yieldToReader()
+                }
                 validate(lane: lane)
             }
         }
@@ -147,8 +150,8 @@ final class ImportPipeline: @unchecked Sendable {
     ///
     /// The reading thread is the critical path whenever the others have less to do than it (a re-import skips
     /// validating its unchanged items): it alone needs a core for the whole feed. With four busy threads on two cores,
-    /// an even share left it waiting for a core a tenth of the time. A first import loses nothing: every thread is busy
-    /// there, and the cores stay full whatever their order.
+    /// an even share left it waiting for a core a tenth of the time. In a first import every thread is busy and the
+    /// validating ones keep their priority; the file's hashing thread always yields.
     static func yieldToReader() {
         #if os(Linux)
         let which = __priority_which_t(PRIO_PROCESS.rawValue)
