@@ -321,10 +321,20 @@ extension CampaignStore {
                 )
                 pipeline.start()
                 do {
-                    while let batch = try pipeline.next() {
+                    while var batch = try pipeline.next() {
                         try session.prefetch(batch.items)
-                        for item in batch.items {
-                            try session.ingest(item)
+                        // Each item is moved out of the batch, applied, and moved back, whether or not it throws:
+                        // reading it in place (`for item in batch.items`, or through a buffer pointer) made the
+                        // compiler copy the 529-byte item first, retaining and releasing each of its strings.
+                        try batch.items.withUnsafeMutableBufferPointer { items in
+                            guard let first = items.baseAddress else {
+                                return
+                            }
+                            for slot in first..<first + items.count {
+                                let item = slot.move()
+                                defer { slot.initialize(to: item) }
+                                try session.ingest(item)
+                            }
                         }
                         pipeline.handBack(batch)
                         if let progress, clock.now - lastProgress > .milliseconds(200) {
