@@ -317,7 +317,8 @@ extension CampaignStore {
                 let pipeline = ImportPipeline(
                     reader: reader,
                     validator: validator,
-                    lookups: firstImport || session.catalogWasEmpty ? nil : try storedRowLookups(session.catalogID, db)
+                    lookups: firstImport || session.catalogWasEmpty ? nil : try storedRowLookups(session.catalogID, db),
+                    logger: context.logger
                 )
                 pipeline.start()
                 do {

@@ -1,6 +1,7 @@
 import Crypto
 import FeedImport
 import Foundation
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -110,6 +111,8 @@ final class ImportPipeline: @unchecked Sendable {
     private let reader: FeedReader
     private let validator: ItemValidator
     private let lookups: Lookups?
+    /// Says when the look-ups fail and the validating threads validate every item instead (slower, same result).
+    private let logger: Logger
     /// One queue of records and one of prepared items per validating thread.
     private let records = (0..<ImportPipeline.lanes).map { _ in
         BoundedQueue<RecordBatch, FeedImportError>(capacity: ImportPipeline.capacity)
@@ -124,10 +127,11 @@ final class ImportPipeline: @unchecked Sendable {
     private var nextLane = 0
     private let finished = DispatchGroup()
 
-    init(reader: FeedReader, validator: ItemValidator, lookups: Lookups? = nil) {
+    init(reader: FeedReader, validator: ItemValidator, lookups: Lookups? = nil, logger: Logger) {
         self.reader = reader
         self.validator = validator
         self.lookups = lookups
+        self.logger = logger
     }
 
     /// Starts the reading and validating threads.
@@ -244,9 +248,15 @@ final class ImportPipeline: @unchecked Sendable {
         if let lookups {
             // An error before `body` runs (no reader) means validating every item; one after it (the read
             // transaction's end) changes nothing.
-            try? lookups { lookup in
-                looking = true
-                validate(lane: lane, json: &scratch, lookup: lookup)
+            do {
+                try lookups { lookup in
+                    looking = true
+                    validate(lane: lane, json: &scratch, lookup: lookup)
+                }
+            } catch  where !looking {
+                Self.logLookupFailure(error, logger: logger)
+            } catch {
+                // The items were all prepared; only ending the read transaction failed.
             }
         }
         if !looking {
@@ -307,6 +317,7 @@ final class ImportPipeline: @unchecked Sendable {
                 stored = (key, row)
             } catch {
                 lookup = nil
+                Self.logLookupFailure(error, logger: logger)
             }
         }
         var item = Self.prepare(validator.validate(record), json: &scratch)
@@ -317,6 +328,15 @@ final class ImportPipeline: @unchecked Sendable {
             item.sourceHash = fingerprint ?? Self.fingerprint(of: record, validator: validator, words: &words)
         }
         return item
+    }
+
+    /// The look-ups of stored products failed: this validating thread validates its (remaining) items, as a first
+    /// import does. The outcome is the same; only the time differs.
+    private static func logLookupFailure(_ error: any Error, logger: Logger) {
+        logger.notice(
+            "re-import: looking up stored products failed; validating every remaining item instead",
+            metadata: ["error": "\(error)"]
+        )
     }
 
     /// SHA-256 of the record's fingerprint input.
