@@ -9,10 +9,13 @@ import Foundation
 /// a tenth of that. A buffer holds several chunks, so the hashing thread is woken once per megabyte rather than per
 /// read. Hand-written over `Thread` and ``BoundedQueue`` like ``ImportPipeline``, for the same reason (synchronous
 /// work that must not block Swift's cooperative pool).
+///
+/// The hashing thread waits for chunks until ``stop()`` (or ``hexDigest()``): call one of them once done, failed or
+/// not.
 final class FileHasher: @unchecked Sendable {
     // @unchecked: `digest` is written by the hashing thread before it leaves `finished`, and read only after waiting
-    // on it; the chunks travel through the queues, each owned by one thread at a time; `current` and `stopped` are
-    // touched by the reading thread, then (in `stop()`) by the importing thread once the reading thread is done.
+    // on it; the chunks travel through the queues, each owned by one thread at a time; `current` is touched by the
+    // reading thread, then, like `stopped`, by the importing thread in `stop()`, once the reading thread is done.
     /// Buffers in turn: while the hashing thread works on one, the reader fills the next.
     static let depth = 3
     /// What a buffer holds before it is handed over: four of the reader's chunks.
@@ -55,7 +58,7 @@ final class FileHasher: @unchecked Sendable {
         guard let chunk = empty.pop() else {
             return
         }
-        chunk.reserve(bytes.count)
+        chunk.reset(holding: bytes.count)
         _ = chunk.append(bytes)
         current = chunk
     }
@@ -95,7 +98,7 @@ final class FileHasher: @unchecked Sendable {
         }
 
         /// Empties the buffer, and makes room for `capacity` bytes (a larger chunk than usual).
-        func reserve(_ capacity: Int) {
+        func reset(holding capacity: Int) {
             count = 0
             if storage.count < capacity {
                 storage.deallocate()

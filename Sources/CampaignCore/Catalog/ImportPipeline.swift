@@ -253,7 +253,7 @@ final class ImportPipeline: @unchecked Sendable {
                     looking = true
                     validate(lane: lane, json: &scratch, lookup: lookup)
                 }
-            } catch  where !looking {
+            } catch let error where !looking {
                 Self.logLookupFailure(error, logger: logger)
             } catch {
                 // The items were all prepared; only ending the read transaction failed.
