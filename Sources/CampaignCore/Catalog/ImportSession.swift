@@ -165,8 +165,7 @@ struct ImportSession {
             try handleDuplicate(id: id, key: key, seenKey: seenKey, line: item.line, first: first)
             return
         }
-        if prepared.isUnchanged, case let row?? = prepared.stored {
-            listed?.mark(row.rowID)
+        if prepared.isUnchanged, let row = try storedProduct(key, looked: prepared.stored) {
             try keep(row)
             report.validationsSkipped += 1
             try markSeen(seenKey, key: key, line: item.line, action: .unchanged)
@@ -177,9 +176,6 @@ struct ImportSession {
             return
         }
         let existing = catalogWasEmpty ? nil : try storedProduct(key, looked: prepared.stored)
-        if let existing {
-            listed?.mark(existing.rowID)
-        }
         let action: SeenSet.Action
         switch existing {
         case nil:
@@ -238,7 +234,6 @@ struct ImportSession {
         guard !catalogWasEmpty, let row = try storedProduct(key, looked: stored) else {
             return
         }
-        listed?.mark(row.rowID)
         if row.isActive {
             try setRejected(importID, row: row.rowID)
             try store(
@@ -467,11 +462,19 @@ struct ImportSession {
     // MARK: - Rows
 
     /// The stored product of a key's first item: as its validating thread found it (`looked`), else as stored now.
-    private func storedProduct(_ key: String, looked: StoredRow??) throws -> StoredRow? {
-        if case let .some(row) = looked {
-            return row
+    /// Every item that has one comes here once, whatever becomes of it, so this is where ``listed`` learns that the
+    /// feed lists the product.
+    private mutating func storedProduct(_ key: String, looked: StoredRow??) throws -> StoredRow? {
+        let row: StoredRow?
+        if case let .some(known) = looked {
+            row = known
+        } else {
+            row = try fetchExisting(key)
         }
-        return try fetchExisting(key)
+        if let row {
+            listed?.mark(row.rowID)
+        }
+        return row
     }
 
     private func fetchExisting(_ key: String) throws -> StoredRow? {
