@@ -20,8 +20,11 @@ struct PreparedItem: Sendable {
     var json: [UInt8]?
     var hash: SHA256Value?
     /// SHA-256 of the record's ``ItemValidator/fingerprintInput(of:words:into:)``, to store with the product; `nil` when
-    /// the item has diagnostics or a rule read the clock, which a later import must then report or check again.
+    /// a rule read the clock, which a later import must then check again.
     var sourceHash: SHA256Value?
+    /// The item's warnings, stored with ``sourceHash`` for a later import that skips validating the same record
+    /// (``StoredWarnings``); `nil` when it has none.
+    var sourceWarnings: Data?
     /// The stored product of ``key`` as the import's transaction began, when the validating thread looked it up:
     /// `.some(nil)` when there is none.
     var stored: StoredRow?? = nil
@@ -39,9 +42,11 @@ struct StoredRow: Sendable {
     var changedImportID: Int64
     /// See ``PreparedItem/sourceHash``.
     var sourceHash: Data?
+    /// See ``PreparedItem/sourceWarnings``.
+    var sourceWarnings: Data?
 
     /// The columns ``init(_:from:)`` reads, in order.
-    static let columns = "id, status, content_hash, rejected_import_id, changed_import_id, source_hash"
+    static let columns = "id, status, content_hash, rejected_import_id, changed_import_id, source_hash, source_warnings"
     /// One product of a catalog (`catalog_id`, `key`).
     static let lookupSQL = "SELECT \(columns) FROM product WHERE catalog_id = ? AND key = ?"
 
@@ -52,6 +57,7 @@ struct StoredRow: Sendable {
         rejectedImportID = try row[first + 3]
         changedImportID = try row[first + 4]
         sourceHash = try row[first + 5]
+        sourceWarnings = try row[first + 6]
     }
 }
 
@@ -305,9 +311,16 @@ final class ImportPipeline: @unchecked Sendable {
             let key = ImportSession.key(id)
             do {
                 let row = try active.product(key: key)
-                if let row, row.isActive, recordPrint.isStored(in: row.sourceHash) {
+                if let row, row.isActive, recordPrint.isStored(in: row.sourceHash),
+                    let warnings = StoredWarnings.decode(
+                        row.sourceWarnings,
+                        recordLine: record.line,
+                        file: validator.file,
+                        itemID: id
+                    )
+                {
                     return PreparedItem(
-                        item: ValidatedItem(id: id, line: record.line, product: nil, diagnostics: []),
+                        item: ValidatedItem(id: id, line: record.line, product: nil, diagnostics: warnings),
                         key: key,
                         seenKey: SeenSet.Key(key),
                         stored: .some(row),
@@ -324,8 +337,10 @@ final class ImportPipeline: @unchecked Sendable {
         if let stored, stored.key == item.key {
             item.stored = .some(stored.row)
         }
-        if item.hash != nil, item.item.diagnostics.isEmpty, !item.item.dependsOnClock {
+        // A stored product's item has no error (`hash`: it has a product), only warnings, if anything.
+        if item.hash != nil, !item.item.dependsOnClock {
             item.sourceHash = fingerprint ?? Self.fingerprint(of: record, validator: validator, words: &words)
+            item.sourceWarnings = StoredWarnings.encode(item.item.diagnostics, recordLine: record.line)
         }
         return item
     }

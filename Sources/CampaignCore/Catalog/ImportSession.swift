@@ -82,8 +82,8 @@ struct ImportSession {
                 INSERT INTO product (catalog_id, key, product_id, status, title, link, image_link, price_micros,
                     currency, sale_price_micros, availability, availability_date, brand, gtin, item_group_id,
                     product_type, custom_label_0, custom_label_1, custom_label_2, custom_label_3, custom_label_4,
-                    attributes_json, content_hash, added_import_id, changed_import_id, source_hash)
-                VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    attributes_json, content_hash, added_import_id, changed_import_id, source_hash, source_warnings)
+                VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
         updateProduct = try db.prepare(
@@ -93,7 +93,8 @@ struct ImportSession {
                     brand = ?, gtin = ?, item_group_id = ?, product_type = ?, custom_label_0 = ?,
                     custom_label_1 = ?, custom_label_2 = ?, custom_label_3 = ?, custom_label_4 = ?,
                     attributes_json = ?, content_hash = ?, changed_import_id = ?, rejected_import_id = NULL,
-                    added_import_id = CASE WHEN status = 'removed' THEN ? ELSE added_import_id END, source_hash = ?
+                    added_import_id = CASE WHEN status = 'removed' THEN ? ELSE added_import_id END, source_hash = ?,
+                    source_warnings = ?
                 WHERE id = ?
                 """
         )
@@ -106,7 +107,7 @@ struct ImportSession {
                 """
         )
         markRejected = try db.prepare(sql: "UPDATE product SET rejected_import_id = ? WHERE id = ?")
-        setSourceHash = try db.prepare(sql: "UPDATE product SET source_hash = ? WHERE id = ?")
+        setSourceHash = try db.prepare(sql: "UPDATE product SET source_hash = ?, source_warnings = ? WHERE id = ?")
     }
 
     /// One history row per added, changed or removed product; `before_json` is the stored row's attributes.
@@ -179,15 +180,18 @@ struct ImportSession {
         let action: SeenSet.Action
         switch existing {
         case nil:
-            try insert(product, key: key, json: json, hash: hash, source: prepared.sourceHash)
+            try insert(product, key: key, json: json, hash: hash, source: prepared)
             try recordHistory(key: key, id: id, change: "added", before: nil, after: hash, previousRow: nil)
             report.added += 1
             action = .added
         case let row? where row.isActive && hash.isStored(in: row.hash):
             try keep(row)
-            if !SHA256Value.isStored(prepared.sourceHash, in: row.sourceHash) {
+            if !SHA256Value.isStored(prepared.sourceHash, in: row.sourceHash)
+                || prepared.sourceWarnings != row.sourceWarnings
+            {
                 setSourceHash.bindStaged(prepared.sourceHash, at: 1)
-                setSourceHash.bind(row.rowID, at: 2)
+                setSourceHash.bindStaged(prepared.sourceWarnings, at: 2)
+                setSourceHash.bind(row.rowID, at: 3)
                 try setSourceHash.execute()
             }
             action = .unchanged
@@ -201,7 +205,7 @@ struct ImportSession {
                 after: hash,
                 previousRow: row.rowID
             )
-            try update(row.rowID, with: product, json: json, hash: hash, source: prepared.sourceHash)
+            try update(row.rowID, with: product, json: json, hash: hash, source: prepared)
             if row.isActive {
                 report.changed += 1
                 action = .changed
@@ -526,14 +530,15 @@ struct ImportSession {
         key: String,
         json: [UInt8],
         hash: SHA256Value,
-        source: SHA256Value?
+        source: PreparedItem
     ) throws {
         insertProduct.bind(catalogID, at: 1)
         insertProduct.bindStaged(key, at: 2)
         let next = bindContent(product, json: json, hash: hash, to: insertProduct, from: 3)
         insertProduct.bind(importID, at: next)
         insertProduct.bind(importID, at: next + 1)
-        insertProduct.bindStaged(source, at: next + 2)
+        insertProduct.bindStaged(source.sourceHash, at: next + 2)
+        insertProduct.bindStaged(source.sourceWarnings, at: next + 3)
         try insertProduct.execute()
     }
 
@@ -542,13 +547,14 @@ struct ImportSession {
         with product: ProductData,
         json: [UInt8],
         hash: SHA256Value,
-        source: SHA256Value?
+        source: PreparedItem
     ) throws {
         let next = bindContent(product, json: json, hash: hash, to: updateProduct, from: 1)
         updateProduct.bind(importID, at: next)
         updateProduct.bind(importID, at: next + 1)
-        updateProduct.bindStaged(source, at: next + 2)
-        updateProduct.bind(rowID, at: next + 3)
+        updateProduct.bindStaged(source.sourceHash, at: next + 2)
+        updateProduct.bindStaged(source.sourceWarnings, at: next + 3)
+        updateProduct.bind(rowID, at: next + 4)
         try updateProduct.execute()
     }
 

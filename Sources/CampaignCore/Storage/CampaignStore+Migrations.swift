@@ -345,10 +345,21 @@ extension CampaignStore {
                 id: "v9-product-source-hash",
                 // The SHA-256 of what the product's feed item was validated from (`ItemValidator.fingerprintInput`),
                 // when that item had no diagnostics: a re-import skips validating an item whose fingerprint is its
-                // stored product's. NULL for rows stored before, and for items with warnings, whose diagnostics each
-                // import reports again.
+                // stored product's. NULL for rows stored before, and (until v10) for items with warnings, whose
+                // diagnostics each import reports again.
                 sql: """
                     ALTER TABLE product ADD COLUMN source_hash BLOB;
+                    """
+            )
+        )
+        migrations.append(
+            SchemaMigration(
+                id: "v10-product-source-warnings",
+                // The warnings of the item a product's `source_hash` fingerprints (`StoredWarnings`), which a
+                // re-import that skips validating the same record reports again. NULL: none. Before, an item with
+                // warnings got no fingerprint, and every import validated it again.
+                sql: """
+                    ALTER TABLE product ADD COLUMN source_warnings BLOB;
                     """
             )
         )

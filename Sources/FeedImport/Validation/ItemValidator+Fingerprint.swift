@@ -9,7 +9,7 @@ extension ItemValidator {
     /// The revision of the rules, part of every fingerprint. Bump it with any change to what a rule reports or keeps,
     /// or to how the reader stores fields: a store that skips validating records whose fingerprint it has seen (a
     /// re-import) then validates each of them again once.
-    static let rulesRevision: UInt32 = 1
+    static let rulesRevision: UInt32 = 2
 
     /// The id that validating `record` reports (``ValidatedItem/id``), found without validating it: the trimmed value
     /// of the field that wins the `id` slot (``ValidationRun/takesSlot(_:from:)``), `nil` when it is missing, blank or
@@ -35,21 +35,22 @@ extension ItemValidator {
         return text.isEmpty ? nil : text
     }
 
-    /// Passes to `sink`, in two to a few pieces, everything validating `record` depends on, apart from the lines it
-    /// reports and the clock: the rules' revision, the profile, the format, and each field's name, origin, shape and
-    /// value. `words` is scratch space, reused from call to call.
+    /// Passes to `sink`, in two to a few pieces, everything validating `record` depends on, apart from the clock and
+    /// where the record starts: the rules' revision, the profile, the format, and each field's name, origin, shape,
+    /// value and line relative to the record's start tag. `words` is scratch space, reused from call to call.
     ///
-    /// Two records with the same input validate to the same product and diagnostics (lines aside), unless the outcome
-    /// ``ValidatedItem/dependsOnClock``. CampaignCore hashes it so that a re-import can skip validating an item whose
-    /// stored version came from the same input. The encoding is unambiguous: a fixed-size header per entry, with the
-    /// length of its name (when not a known one) and of its value, then those names and values back to back.
+    /// Two records with the same input validate to the same product and diagnostics, each diagnostic at the same
+    /// distance from the record's start, unless the outcome ``ValidatedItem/dependsOnClock``. CampaignCore hashes it
+    /// so that a re-import can skip validating an item whose stored version came from the same input, and report the
+    /// warnings it stored with it at their new lines. The encoding is unambiguous: a fixed-size header per entry, with
+    /// the length of its name (when not a known one) and of its value, then those names and values back to back.
     public func fingerprintInput(
         of record: FeedRecord,
         words: inout [UInt32],
         into sink: inout some FingerprintSink
     ) {
         let storage = record.storage
-        let count = 2 + 4 * storage.entries.count
+        let count = 2 + 5 * storage.entries.count
         if words.count < count {
             words = [UInt32](repeating: 0, count: max(count, 2 * words.count))
         }
@@ -69,7 +70,9 @@ extension ItemValidator {
                 words[word + 1] = UInt32(truncatingIfNeeded: entry.span)
                 words[word + 2] = UInt32(truncatingIfNeeded: nameCount)
                 words[word + 3] = UInt32(truncatingIfNeeded: entry.valueCount)
-                word += 4
+                // 0 for a field without a line, else 1 + its distance from the record's start tag.
+                words[word + 4] = entry.line > 0 ? UInt32(truncatingIfNeeded: entry.line - record.line) &+ 1 : 0
+                word += 5
                 if nameCount > 0 {
                     isPacked = isPacked && entry.nameStart == next
                     next = entry.nameStart + nameCount

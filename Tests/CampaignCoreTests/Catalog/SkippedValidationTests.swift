@@ -46,7 +46,7 @@ struct SkippedValidationTests {
         (
             """
             SELECT key || '|' || product_id || '|' || status || '|' || hex(content_hash) || '|'
-                || ifnull(hex(source_hash), '-') || '|' || added_import_id || '|' || changed_import_id || '|'
+                || ifnull(hex(source_hash), '-') || '|' || ifnull(hex(source_warnings), '-') || '|' || added_import_id || '|' || changed_import_id || '|'
                 || ifnull(rejected_import_id, '-') || '|' || price_micros || '|' || attributes_json
             FROM product ORDER BY key
             """, "products"
@@ -93,18 +93,25 @@ struct SkippedValidationTests {
         #expect(first.added == 12)
         #expect(first.warnings == 1)
         #expect(first.validationsSkipped == 0)
-        // Stored with their record's fingerprint: the clean items, not the two whose outcome may change.
+        // Stored with their record's fingerprint: every item but the one whose outcome may change with the clock;
+        // the item with a warning with it.
         let fingerprinted: Int? = try file.scalar("SELECT count(*) FROM product WHERE source_hash IS NOT NULL")
-        #expect(fingerprinted == 10)
+        #expect(fingerprinted == 11)
+        let warned: String? = try file.scalar("SELECT key FROM product WHERE source_warnings IS NOT NULL")
+        #expect(warned == "sku-warn")
 
-        // The same feed, with its lines shifted: every clean item is skipped, the other two are validated again
-        // (the warning is reported again).
+        // The same feed, with its lines shifted: every item is skipped but the one that reads the clock; the warning
+        // is reported again, at its new line (the dumps compare the diagnostics with a full validation's).
         var shifted = Self.dayOne()
         shifted.items[0].extra = "\n\n\n"
         let again = try importBoth(shifted)
         #expect(again.unchanged == 12)
-        #expect(again.validationsSkipped == 10)
+        #expect(again.validationsSkipped == 11)
         #expect(again.warnings == 1)
+        let lines: [Int] = try file.read { db in
+            try db.fetchAll(sql: "SELECT line FROM diagnostic ORDER BY import_id").map { try $0[0] }
+        }
+        #expect(lines.count == 2 && lines[1] == lines[0] + 3)
 
         // Day 2: a price changes, an item goes, a duplicate of an unchanged item, a broken item, a new one.
         var dayTwo = Self.dayOne()
@@ -118,8 +125,8 @@ struct SkippedValidationTests {
         #expect(second.removed == 1)
         #expect(second.added == 1)
         #expect(second.rejected == 3)
-        // SKU-0 and SKU-5 … SKU-9, and the first copy of SKU-3 (both copies are then rejected).
-        #expect(second.validationsSkipped == 7)
+        // SKU-0, SKU-5 … SKU-9 and SKU-WARN, and the first copy of SKU-3 (both copies are then rejected).
+        #expect(second.validationsSkipped == 8)
         #expect(second.unchanged == 8)
 
         // Back to day 1: the removed item returns (validated, added), the flagged SKU-3 and SKU-4 are their stored
@@ -128,7 +135,7 @@ struct SkippedValidationTests {
         #expect(third.added == 1)
         #expect(third.changed == 1)
         #expect(third.removed == 1)
-        #expect(third.validationsSkipped == 8)
+        #expect(third.validationsSkipped == 9)
         let flagged: Int? = try file.scalar("SELECT count(*) FROM product WHERE rejected_import_id IS NOT NULL")
         #expect(flagged == 0)
 
@@ -151,6 +158,22 @@ struct SkippedValidationTests {
         #expect(missing == 0)
         let next = try importBoth(FeedBuilder(count: 20))
         #expect(next.validationsSkipped == 20)
+    }
+
+    /// Stored warnings that cannot be read do not stop the warnings from being reported: the item is validated again,
+    /// and its warnings stored anew.
+    @Test func unreadableStoredWarningsMeanTheItemIsValidatedAgain() throws {
+        try importBoth(Self.dayOne())
+        for store in [file, memory] {
+            try store.tamper("UPDATE product SET source_warnings = x'02' WHERE key = 'sku-warn'")
+        }
+        let report = try importBoth(Self.dayOne())
+        #expect(report.validationsSkipped == 10)
+        #expect(report.warnings == 1)
+        #expect(report.diagnostics.contains { $0.itemID == "SKU-WARN" && $0.code == "deprecated_attribute" })
+        let stored: Data? = try file.scalar("SELECT source_warnings FROM product WHERE key = 'sku-warn'")
+        #expect(stored?.first == 1)
+        #expect(try importBoth(Self.dayOne()).validationsSkipped == 11)
     }
 
     /// A stored fingerprint vouches for the record it came from only: a record changed in any way is validated.

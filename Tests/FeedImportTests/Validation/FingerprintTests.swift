@@ -79,6 +79,14 @@ private struct Bytes: FingerprintSink {
         #expect(input(moved) == input(record))
         #expect(validator.validate(moved).product == validator.validate(record).product)
 
+        // A field further from the record's start tag is another input: its diagnostics would be elsewhere.
+        var spread = record
+        spread.storage.entries[1].line += 1
+        #expect(input(spread) != input(record))
+        var lineless = record
+        lineless.storage.entries[1].line = 0
+        #expect(input(lineless) != input(record))
+
         let variants: [FeedRecord] = [
             Sample.record(
                 ["price": "19.91 EUR"],
@@ -124,7 +132,7 @@ private struct Bytes: FingerprintSink {
         validator.fingerprintInput(of: large, words: &words, into: &first)
         var second = Bytes()
         validator.fingerprintInput(of: small, words: &words, into: &second)
-        #expect(words.count > 2 + 4 * small.storage.entries.count)
+        #expect(words.count > 2 + 5 * small.storage.entries.count)
         #expect(second.bytes == input(small))
         #expect(first.bytes == input(large))
     }
