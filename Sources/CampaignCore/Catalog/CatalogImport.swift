@@ -288,7 +288,12 @@ extension CampaignStore {
         do {
             let reader = try FeedReader(contentsOf: path, displayName: displayName)
             reader.rawBytesObserver = { hasher.update($0) }
-            let validator = ItemValidator(profile: options.profile, file: displayName)
+            // The store's clock, which the import's timestamps read too.
+            let validator = ItemValidator(
+                profile: options.profile,
+                file: displayName,
+                now: Int64(started.timeIntervalSince1970.rounded(.down))
+            )
             // The pages start going to disk as the import writes them (into the file itself with a rollback journal,
             // see BulkJournal; into the WAL, then the file at the commit, otherwise), instead of all at the commit's
             // end (see WritebackPacer).

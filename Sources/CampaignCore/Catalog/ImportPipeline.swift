@@ -19,12 +19,15 @@ struct PreparedItem: Sendable {
     /// valid items.
     var json: [UInt8]?
     var hash: SHA256Value?
-    /// SHA-256 of the record's ``ItemValidator/fingerprintInput(of:words:into:)``, to store with the product; `nil` when
-    /// a rule read the clock, which a later import must then check again.
+    /// SHA-256 of the record's ``ItemValidator/fingerprintInput(of:words:into:)``, to store with the product, for valid
+    /// items.
     var sourceHash: SHA256Value?
     /// The item's warnings, stored with ``sourceHash`` for a later import that skips validating the same record
     /// (``StoredWarnings``); `nil` when it has none.
     var sourceWarnings: Data?
+    /// When the record validates as it did (``ValidatedItem/stableTimes``), stored with ``sourceHash``: a later import
+    /// at another time validates it again.
+    var sourceTimes = ValidatedItem.anyTime
     /// The stored product of ``key`` as the import's transaction began, when the validating thread looked it up:
     /// `.some(nil)` when there is none.
     var stored: StoredRow?? = nil
@@ -44,9 +47,14 @@ struct StoredRow: Sendable {
     var sourceHash: Data?
     /// See ``PreparedItem/sourceWarnings``.
     var sourceWarnings: Data?
+    /// See ``PreparedItem/sourceTimes``: stored as two columns, NULL for an open end.
+    var sourceTimes: Range<Int64>
 
     /// The columns ``init(_:from:)`` reads, in order.
-    static let columns = "id, status, content_hash, rejected_import_id, changed_import_id, source_hash, source_warnings"
+    static let columns = """
+        id, status, content_hash, rejected_import_id, changed_import_id, source_hash, source_warnings, \
+        source_valid_from, source_valid_until
+        """
     /// One product of a catalog (`catalog_id`, `key`).
     static let lookupSQL = "SELECT \(columns) FROM product WHERE catalog_id = ? AND key = ?"
 
@@ -58,6 +66,20 @@ struct StoredRow: Sendable {
         changedImportID = try row[first + 4]
         sourceHash = try row[first + 5]
         sourceWarnings = try row[first + 6]
+        let from: Int64? = try row[first + 7]
+        let until: Int64? = try row[first + 8]
+        let lower = from ?? ValidatedItem.anyTime.lowerBound
+        let upper = until ?? ValidatedItem.anyTime.upperBound
+        // An empty or reversed range read from the database holds at no time.
+        sourceTimes = lower < upper ? lower..<upper : lower..<lower
+    }
+
+    /// ``PreparedItem/sourceTimes`` as the two columns' values.
+    static func columnValues(of times: Range<Int64>) -> (from: Int64?, until: Int64?) {
+        (
+            times.lowerBound == ValidatedItem.anyTime.lowerBound ? nil : times.lowerBound,
+            times.upperBound == ValidatedItem.anyTime.upperBound ? nil : times.upperBound
+        )
     }
 }
 
@@ -312,6 +334,7 @@ final class ImportPipeline: @unchecked Sendable {
             do {
                 let row = try active.product(key: key)
                 if let row, row.isActive, recordPrint.isStored(in: row.sourceHash),
+                    row.sourceTimes.contains(validator.now),
                     let warnings = StoredWarnings.decode(
                         row.sourceWarnings,
                         recordLine: record.line,
@@ -338,9 +361,10 @@ final class ImportPipeline: @unchecked Sendable {
             item.stored = .some(stored.row)
         }
         // A stored product's item has no error (`hash`: it has a product), only warnings, if anything.
-        if item.hash != nil, !item.item.dependsOnClock {
+        if item.hash != nil {
             item.sourceHash = fingerprint ?? Self.fingerprint(of: record, validator: validator, words: &words)
             item.sourceWarnings = StoredWarnings.encode(item.item.diagnostics, recordLine: record.line)
+            item.sourceTimes = item.item.stableTimes
         }
         return item
     }

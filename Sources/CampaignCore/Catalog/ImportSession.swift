@@ -82,8 +82,9 @@ struct ImportSession {
                 INSERT INTO product (catalog_id, key, product_id, status, title, link, image_link, price_micros,
                     currency, sale_price_micros, availability, availability_date, brand, gtin, item_group_id,
                     product_type, custom_label_0, custom_label_1, custom_label_2, custom_label_3, custom_label_4,
-                    attributes_json, content_hash, added_import_id, changed_import_id, source_hash, source_warnings)
-                VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    attributes_json, content_hash, added_import_id, changed_import_id, source_hash, source_warnings,
+                    source_valid_from, source_valid_until)
+                VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
         updateProduct = try db.prepare(
@@ -94,7 +95,7 @@ struct ImportSession {
                     custom_label_1 = ?, custom_label_2 = ?, custom_label_3 = ?, custom_label_4 = ?,
                     attributes_json = ?, content_hash = ?, changed_import_id = ?, rejected_import_id = NULL,
                     added_import_id = CASE WHEN status = 'removed' THEN ? ELSE added_import_id END, source_hash = ?,
-                    source_warnings = ?
+                    source_warnings = ?, source_valid_from = ?, source_valid_until = ?
                 WHERE id = ?
                 """
         )
@@ -107,7 +108,12 @@ struct ImportSession {
                 """
         )
         markRejected = try db.prepare(sql: "UPDATE product SET rejected_import_id = ? WHERE id = ?")
-        setSourceHash = try db.prepare(sql: "UPDATE product SET source_hash = ?, source_warnings = ? WHERE id = ?")
+        setSourceHash = try db.prepare(
+            sql: """
+                UPDATE product SET source_hash = ?, source_warnings = ?, source_valid_from = ?, source_valid_until = ?
+                WHERE id = ?
+                """
+        )
     }
 
     /// One history row per added, changed or removed product; `before_json` is the stored row's attributes.
@@ -187,11 +193,10 @@ struct ImportSession {
         case let row? where row.isActive && hash.isStored(in: row.hash):
             try keep(row)
             if !SHA256Value.isStored(prepared.sourceHash, in: row.sourceHash)
-                || prepared.sourceWarnings != row.sourceWarnings
+                || prepared.sourceWarnings != row.sourceWarnings || prepared.sourceTimes != row.sourceTimes
             {
-                setSourceHash.bindStaged(prepared.sourceHash, at: 1)
-                setSourceHash.bindStaged(prepared.sourceWarnings, at: 2)
-                setSourceHash.bind(row.rowID, at: 3)
+                bindSource(prepared, to: setSourceHash, from: 1)
+                setSourceHash.bind(row.rowID, at: 5)
                 try setSourceHash.execute()
             }
             action = .unchanged
@@ -537,8 +542,7 @@ struct ImportSession {
         let next = bindContent(product, json: json, hash: hash, to: insertProduct, from: 3)
         insertProduct.bind(importID, at: next)
         insertProduct.bind(importID, at: next + 1)
-        insertProduct.bindStaged(source.sourceHash, at: next + 2)
-        insertProduct.bindStaged(source.sourceWarnings, at: next + 3)
+        bindSource(source, to: insertProduct, from: next + 2)
         try insertProduct.execute()
     }
 
@@ -552,10 +556,19 @@ struct ImportSession {
         let next = bindContent(product, json: json, hash: hash, to: updateProduct, from: 1)
         updateProduct.bind(importID, at: next)
         updateProduct.bind(importID, at: next + 1)
-        updateProduct.bindStaged(source.sourceHash, at: next + 2)
-        updateProduct.bindStaged(source.sourceWarnings, at: next + 3)
-        updateProduct.bind(rowID, at: next + 4)
+        bindSource(source, to: updateProduct, from: next + 2)
+        updateProduct.bind(rowID, at: next + 6)
         try updateProduct.execute()
+    }
+
+    /// Binds what a later import needs to skip validating the item's record (`source_hash`, `source_warnings`,
+    /// `source_valid_from`, `source_valid_until`), in that order from `first`.
+    private func bindSource(_ item: PreparedItem, to statement: any SQLStatement, from first: Int32) {
+        statement.bindStaged(item.sourceHash, at: first)
+        statement.bindStaged(item.sourceWarnings, at: first + 1)
+        let times = StoredRow.columnValues(of: item.sourceTimes)
+        statement.bind(times.from, at: first + 2)
+        statement.bind(times.until, at: first + 3)
     }
 
     /// Binds the product's columns, in the order both `insertProduct` and `updateProduct` list them;

@@ -354,12 +354,16 @@ extension CampaignStore {
         )
         migrations.append(
             SchemaMigration(
-                id: "v10-product-source-warnings",
-                // The warnings of the item a product's `source_hash` fingerprints (`StoredWarnings`), which a
-                // re-import that skips validating the same record reports again. NULL: none. Before, an item with
-                // warnings got no fingerprint, and every import validated it again.
+                id: "v10-product-source-outcome",
+                // What a re-import that skips validating the record a product's `source_hash` fingerprints needs
+                // besides: its warnings (`StoredWarnings`; NULL: none), which it reports again, and the times for
+                // which its outcome holds (`ValidatedItem.stableTimes`, seconds since 1970, `from` included, `until`
+                // not; NULL: no bound), outside which it validates the record again. Before, an item with warnings
+                // or whose outcome depended on the clock got no fingerprint, and every import validated it again.
                 sql: """
                     ALTER TABLE product ADD COLUMN source_warnings BLOB;
+                    ALTER TABLE product ADD COLUMN source_valid_from INTEGER;
+                    ALTER TABLE product ADD COLUMN source_valid_until INTEGER;
                     """
             )
         )

@@ -40,7 +40,7 @@ extension ItemValidator {
     /// value and line relative to the record's start tag. `words` is scratch space, reused from call to call.
     ///
     /// Two records with the same input validate to the same product and diagnostics, each diagnostic at the same
-    /// distance from the record's start, unless the outcome ``ValidatedItem/dependsOnClock``. CampaignCore hashes it
+    /// distance from the record's start, at any time within ``ValidatedItem/stableTimes``. CampaignCore hashes it
     /// so that a re-import can skip validating an item whose stored version came from the same input, and report the
     /// warnings it stored with it at their new lines. The encoding is unambiguous: a fixed-size header per entry, with
     /// the length of its name (when not a known one) and of its value, then those names and values back to back.

@@ -326,7 +326,8 @@ extension ValidationRun {
             reportInvalidDate("expiration_date", date)
             return
         }
-        if seconds > clock + 30 * 86_400 {
+        // More than 30 days ahead: "now" is before the date less 30 days (the warning goes when "now" reaches it).
+        if nowIsBefore(seconds - 30 * 86_400) {
             report(
                 .warning,
                 .expirationDateTooFar,

@@ -58,10 +58,11 @@ struct ValidationRun {
 
     let profile: ValidationProfile
     let file: String
-    /// The validator's "now"; rules read it through ``clock``, which notes that they did.
+    /// The validator's "now"; rules compare it with an instant through ``nowIsBefore(_:)``, which notes the times
+    /// for which the answer is the same.
     private let now: Int64
-    /// Whether a rule compared a value with ``now``.
-    private(set) var readsClock = false
+    /// The values "now" could take without changing any comparison a rule made with it (every value until one did).
+    private(set) var stableTimes = ValidatedItem.anyTime
     let record: FeedRecord
     /// The record's fields, read in place.
     let storage: FieldStorage
@@ -252,13 +253,16 @@ struct ValidationRun {
 
     // MARK: Helpers for the rules
 
-    /// The validator's "now", for rules about dates: the outcome then depends on when the record is validated
-    /// (``ValidatedItem/dependsOnClock``).
-    var clock: Int64 {
-        mutating get {
-            readsClock = true
-            return now
+    /// Whether the validator's "now" is before `instant` (seconds since 1970): the only way rules read the clock.
+    /// The outcome then holds for as long as "now" stays on the same side of `instant`, which ``stableTimes`` (then
+    /// ``ValidatedItem/stableTimes``) records: a store that skips validating the same record again checks it.
+    mutating func nowIsBefore(_ instant: Int64) -> Bool {
+        if now < instant {
+            stableTimes = stableTimes.lowerBound..<min(stableTimes.upperBound, instant)
+            return true
         }
+        stableTimes = max(stableTimes.lowerBound, instant)..<stableTimes.upperBound
+        return false
     }
 
     /// The trimmed value of a single-valued slot, or `nil` when absent, blank or a group.
@@ -372,7 +376,7 @@ struct ValidationRun {
         var found: [FeedDiagnostic] = []
         swap(&found, &diagnostics)  // moved, not copied: the run ends here
         var item = ValidatedItem(id: itemID, line: record.line, product: product, diagnostics: found)
-        item.dependsOnClock = readsClock
+        item.stableTimes = stableTimes
         return item
     }
 }

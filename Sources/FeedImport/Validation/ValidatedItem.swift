@@ -8,9 +8,19 @@ public struct ValidatedItem: Hashable, Sendable {
     public var product: ProductData?
     /// Every problem found, errors and warnings, in attribute order.
     public var diagnostics: [FeedDiagnostic]
-    /// Whether a rule compared a value with the validator's `now` (`expiration_date`): the same record validated
-    /// later may get other diagnostics.
-    public var dependsOnClock = false
+    /// The values of the validator's `now` (seconds since 1970) for which the same record validates to the same
+    /// outcome: every value (``anyTime``) unless a rule compared one of the record's dates with `now`
+    /// (`expiration_date`), then those on the same side of each date compared.
+    public var stableTimes = ValidatedItem.anyTime
+
+    /// Every time: the outcome of a record no rule compared with the clock.
+    public static let anyTime = Int64.min..<Int64.max
+
+    /// Whether a rule compared a value with the validator's `now`: the same record validated at another time may get
+    /// other diagnostics (outside ``stableTimes``).
+    public var dependsOnClock: Bool {
+        stableTimes != Self.anyTime
+    }
 
     /// Creates an outcome.
     public init(id: String?, line: Int, product: ProductData?, diagnostics: [FeedDiagnostic]) {

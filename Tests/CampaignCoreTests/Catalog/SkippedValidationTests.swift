@@ -11,13 +11,15 @@ import Testing
 @Suite(.enabled(if: !TestEngine.isPostgres, "the shortcut runs on SQLite files"))
 struct SkippedValidationTests {
     let folder: TemporaryDirectory
+    /// Both stores' clock, which their validators read too.
+    let clock = TestClock()
     let file: CampaignStore
     let memory: CampaignStore
 
     init() throws {
         folder = try TemporaryDirectory()
-        file = try CampaignStore.open(at: folder.path("workspace.sqlite"), context: .test())
-        memory = try CampaignStore.inMemory(context: .test())
+        file = try CampaignStore.open(at: folder.path("workspace.sqlite"), context: .test(clock))
+        memory = try CampaignStore.inMemory(context: .test(clock))
     }
 
     /// Imports `feed` into both stores and checks they agree; returns the file store's report.
@@ -46,7 +48,8 @@ struct SkippedValidationTests {
         (
             """
             SELECT key || '|' || product_id || '|' || status || '|' || hex(content_hash) || '|'
-                || ifnull(hex(source_hash), '-') || '|' || ifnull(hex(source_warnings), '-') || '|' || added_import_id || '|' || changed_import_id || '|'
+                || ifnull(hex(source_hash), '-') || '|' || ifnull(hex(source_warnings), '-') || '|'
+                || ifnull(source_valid_from, '-') || '|' || ifnull(source_valid_until, '-') || '|' || added_import_id || '|' || changed_import_id || '|'
                 || ifnull(rejected_import_id, '-') || '|' || price_micros || '|' || attributes_json
             FROM product ORDER BY key
             """, "products"
@@ -74,8 +77,8 @@ struct SkippedValidationTests {
         ),
     ]
 
-    /// Ten days ahead, once: every feed of a test must give the same date (a test can run for many seconds).
-    private static let soon = Date().addingTimeInterval(10 * 86_400).formatted(.iso8601)
+    /// Ten days after the test clock's start.
+    private static let soon = TestClock().now.addingTimeInterval(10 * 86_400).formatted(.iso8601)
 
     /// Ten plain items, one whose `expiration_date` is compared with the clock, one with a warning.
     private static func dayOne() -> FeedBuilder {
@@ -93,20 +96,24 @@ struct SkippedValidationTests {
         #expect(first.added == 12)
         #expect(first.warnings == 1)
         #expect(first.validationsSkipped == 0)
-        // Stored with their record's fingerprint: every item but the one whose outcome may change with the clock;
-        // the item with a warning with it.
+        // Stored with their record's fingerprint: every item, the one with a warning with it, the one whose outcome
+        // depends on the clock with the times it holds (from 20 days before its date on).
         let fingerprinted: Int? = try file.scalar("SELECT count(*) FROM product WHERE source_hash IS NOT NULL")
-        #expect(fingerprinted == 11)
+        #expect(fingerprinted == 12)
+        let bounded: Int? = try file.scalar(
+            "SELECT count(*) FROM product WHERE source_valid_from IS NOT NULL OR source_valid_until IS NOT NULL"
+        )
+        #expect(bounded == 1)
         let warned: String? = try file.scalar("SELECT key FROM product WHERE source_warnings IS NOT NULL")
         #expect(warned == "sku-warn")
 
-        // The same feed, with its lines shifted: every item is skipped but the one that reads the clock; the warning
-        // is reported again, at its new line (the dumps compare the diagnostics with a full validation's).
+        // The same feed, with its lines shifted: every item is skipped; the warning is reported again, at its new line
+        // (the dumps compare the diagnostics with a full validation's).
         var shifted = Self.dayOne()
         shifted.items[0].extra = "\n\n\n"
         let again = try importBoth(shifted)
         #expect(again.unchanged == 12)
-        #expect(again.validationsSkipped == 11)
+        #expect(again.validationsSkipped == 12)
         #expect(again.warnings == 1)
         let lines: [Int] = try file.read { db in
             try db.fetchAll(sql: "SELECT line FROM diagnostic ORDER BY import_id").map { try $0[0] }
@@ -125,8 +132,8 @@ struct SkippedValidationTests {
         #expect(second.removed == 1)
         #expect(second.added == 1)
         #expect(second.rejected == 3)
-        // SKU-0, SKU-5 … SKU-9 and SKU-WARN, and the first copy of SKU-3 (both copies are then rejected).
-        #expect(second.validationsSkipped == 8)
+        // SKU-0, SKU-5 … SKU-9, SKU-EXP and SKU-WARN, and the first copy of SKU-3 (both copies are then rejected).
+        #expect(second.validationsSkipped == 9)
         #expect(second.unchanged == 8)
 
         // Back to day 1: the removed item returns (validated, added), the flagged SKU-3 and SKU-4 are their stored
@@ -135,7 +142,7 @@ struct SkippedValidationTests {
         #expect(third.added == 1)
         #expect(third.changed == 1)
         #expect(third.removed == 1)
-        #expect(third.validationsSkipped == 9)
+        #expect(third.validationsSkipped == 10)
         let flagged: Int? = try file.scalar("SELECT count(*) FROM product WHERE rejected_import_id IS NOT NULL")
         #expect(flagged == 0)
 
@@ -168,12 +175,44 @@ struct SkippedValidationTests {
             try store.tamper("UPDATE product SET source_warnings = x'02' WHERE key = 'sku-warn'")
         }
         let report = try importBoth(Self.dayOne())
-        #expect(report.validationsSkipped == 10)
+        #expect(report.validationsSkipped == 11)
         #expect(report.warnings == 1)
         #expect(report.diagnostics.contains { $0.itemID == "SKU-WARN" && $0.code == "deprecated_attribute" })
         let stored: Data? = try file.scalar("SELECT source_warnings FROM product WHERE key = 'sku-warn'")
         #expect(stored?.first == 1)
-        #expect(try importBoth(Self.dayOne()).validationsSkipped == 11)
+        #expect(try importBoth(Self.dayOne()).validationsSkipped == 12)
+    }
+
+    /// An outcome that depends on the clock is reused for as long as it holds: an `expiration_date` more than 30 days
+    /// ahead is warned about, and skipped, until the clock is 30 days before it; then validated again, unwarned.
+    @Test func anOutcomeThatDependsOnTheClockIsReusedOnlyWhileItHolds() throws {
+        let date = clock.now.addingTimeInterval(40 * 86_400)
+        var feed = FeedBuilder(count: 2)
+        feed.items[1].extra = "<g:expiration_date>\(date.formatted(.iso8601))</g:expiration_date>"
+        let first = try importBoth(feed)
+        #expect(first.warnings == 1)
+        let until: Int64? = try file.scalar("SELECT source_valid_until FROM product WHERE key = 'sku-1'")
+        #expect(until == Int64(date.timeIntervalSince1970) - 30 * 86_400)
+
+        clock.advance(by: 9 * 86_400)
+        let before = try importBoth(feed)
+        #expect(before.validationsSkipped == 2)
+        #expect(before.warnings == 1)
+
+        // One second past: 29 days, 23 hours, 59 minutes and 59 seconds ahead.
+        clock.advance(by: 86_401)
+        let after = try importBoth(feed)
+        #expect(after.validationsSkipped == 1)
+        #expect(after.warnings == 0)
+        let from: Int64? = try file.scalar("SELECT source_valid_from FROM product WHERE key = 'sku-1'")
+        #expect(from == until)
+        #expect(try importBoth(feed).validationsSkipped == 2)
+
+        // A clock set back before that instant validates the item again (and warns again).
+        clock.advance(by: -2 * 86_400)
+        let back = try importBoth(feed)
+        #expect(back.validationsSkipped == 1)
+        #expect(back.warnings == 1)
     }
 
     /// A stored fingerprint vouches for the record it came from only: a record changed in any way is validated.

@@ -162,14 +162,24 @@ private struct Bytes: FingerprintSink {
         #expect(input(record, ItemValidator(profile: .google, file: "other.xml", now: 0)) == input(record))
     }
 
-    @Test func onlyARuleThatReadsTheClockMakesTheOutcomeDependOnIt() {
+    @Test func onlyARuleThatReadsTheClockMakesTheOutcomeDependOnIt() throws {
         #expect(!validator.validate(Sample.record()).dependsOnClock)
+        #expect(validator.validate(Sample.record()).stableTimes == ValidatedItem.anyTime)
         let expiring = Sample.record(["expiration_date": "2026-02-01T00:00:00Z"])
         #expect(validator.validate(expiring).dependsOnClock)
         #expect(validator.validate(expiring).diagnostics.isEmpty)
-        // The same record, validated two months earlier, is more than 30 days ahead.
+        // Unwarned from 30 days before the date on, and for ever after.
+        let flip = try #require(ISO8601.epochSeconds("2026-02-01T00:00:00Z")) - 30 * 86_400
+        #expect(validator.validate(expiring).stableTimes == flip..<Int64.max)
+        // The same record, validated two months earlier, is more than 30 days ahead, until the flip.
         let earlier = ItemValidator(profile: .google, file: "catalog.xml", now: fixedNow - 60 * 86_400)
         #expect(earlier.validate(expiring).diagnostics.map(\.code) == [.expirationDateTooFar])
+        #expect(earlier.validate(expiring).stableTimes == Int64.min..<flip)
+        // At the flip itself: no longer more than 30 days ahead.
+        let atFlip = ItemValidator(profile: .google, file: "catalog.xml", now: flip)
+        #expect(atFlip.validate(expiring).diagnostics.isEmpty)
+        let justBefore = ItemValidator(profile: .google, file: "catalog.xml", now: flip - 1)
+        #expect(justBefore.validate(expiring).diagnostics.map(\.code) == [.expirationDateTooFar])
         // A date that cannot be read fails whatever the clock, before it is compared.
         #expect(!validator.validate(Sample.record(["expiration_date": "soon"])).dependsOnClock)
     }
