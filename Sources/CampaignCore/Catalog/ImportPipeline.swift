@@ -360,8 +360,8 @@ final class ImportPipeline: @unchecked Sendable {
         if let stored, stored.key == item.key {
             item.stored = .some(stored.row)
         }
-        // A stored product's item has no error (`hash`: it has a product), only warnings, if anything.
-        if item.hash != nil {
+        // Valid items only (`hash`: they have a product), whose diagnostics are warnings.
+        if item.hash != nil, !item.item.hasErrors {
             item.sourceHash = fingerprint ?? Self.fingerprint(of: record, validator: validator, words: &words)
             item.sourceWarnings = StoredWarnings.encode(item.item.diagnostics, recordLine: record.line)
             item.sourceTimes = item.item.stableTimes

@@ -19,8 +19,8 @@ enum StoredWarnings {
     private static let version: UInt8 = 1
     private static let noAttribute = UInt32.max
 
-    /// The bytes to store for `diagnostics` (warnings only: an item with an error is not stored) of the record that
-    /// starts at `recordLine`; `nil` when there are none.
+    /// The bytes to store for `diagnostics`, the warnings of a valid item (each is read back as a warning), of the
+    /// record that starts at `recordLine`; `nil` when there are none.
     static func encode(_ diagnostics: [FeedDiagnostic], recordLine: Int) -> Data? {
         guard !diagnostics.isEmpty else {
             return nil
@@ -28,7 +28,6 @@ enum StoredWarnings {
         var bytes: [UInt8] = [version]
         append(UInt32(truncatingIfNeeded: diagnostics.count), to: &bytes)
         for diagnostic in diagnostics {
-            precondition(diagnostic.severity == .warning, "a stored product's item has no errors")
             append(UInt32(truncatingIfNeeded: diagnostic.location.line - recordLine), to: &bytes)
             append(diagnostic.code.rawValue, to: &bytes)
             if let attribute = diagnostic.attribute {
