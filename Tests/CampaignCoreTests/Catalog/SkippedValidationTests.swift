@@ -49,7 +49,8 @@ struct SkippedValidationTests {
             """
             SELECT key || '|' || product_id || '|' || status || '|' || hex(content_hash) || '|'
                 || ifnull(hex(source_hash), '-') || '|' || ifnull(hex(source_warnings), '-') || '|'
-                || ifnull(source_valid_from, '-') || '|' || ifnull(source_valid_until, '-') || '|' || added_import_id || '|' || changed_import_id || '|'
+                || ifnull(source_valid_from, '-') || '|' || ifnull(source_valid_until, '-') || '|'
+                || added_import_id || '|' || changed_import_id || '|'
                 || ifnull(rejected_import_id, '-') || '|' || price_micros || '|' || attributes_json
             FROM product ORDER BY key
             """, "products"
@@ -97,7 +98,7 @@ struct SkippedValidationTests {
         #expect(first.warnings == 1)
         #expect(first.validationsSkipped == 0)
         // Stored with their record's fingerprint: every item, the one with a warning with it, the one whose outcome
-        // depends on the clock with the times it holds (from 20 days before its date on).
+        // depends on the clock with the times it holds (from 30 days before its date on).
         let fingerprinted: Int? = try file.scalar("SELECT count(*) FROM product WHERE source_hash IS NOT NULL")
         #expect(fingerprinted == 12)
         let bounded: Int? = try file.scalar(
