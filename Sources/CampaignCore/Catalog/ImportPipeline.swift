@@ -109,9 +109,9 @@ struct StoredRowLookup {
 /// leaving a core idle; shared between two threads, the work of all three stages fills both cores.
 ///
 /// On a re-import, each validating thread can look up the stored products (``Lookups``). An item whose record has
-/// the fingerprint its active stored product was validated from is not validated again: it is unchanged, and the
-/// database thread only marks it seen. Every other item carries its stored row, so the database thread does not look
-/// it up either.
+/// the fingerprint its active stored product was validated from, at a time that outcome holds for, is not validated
+/// again: it is unchanged, its stored warnings are reported again at its lines, and the database thread only marks it
+/// seen. Every other item carries its stored row, so the database thread does not look it up either.
 final class ImportPipeline: @unchecked Sendable {
     /// Runs its argument with a lookup of the catalog's stored products that sees the catalog as the import's
     /// transaction began (a read transaction started after it, on another connection); throws when it cannot.
