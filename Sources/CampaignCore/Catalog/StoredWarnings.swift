@@ -26,16 +26,16 @@ enum StoredWarnings {
             return nil
         }
         var bytes: [UInt8] = [version]
-        append(UInt32(truncatingIfNeeded: diagnostics.count), to: &bytes)
+        bytes.appendLittleEndian(UInt32(truncatingIfNeeded: diagnostics.count))
         for diagnostic in diagnostics {
-            append(UInt32(truncatingIfNeeded: diagnostic.location.line - recordLine), to: &bytes)
-            append(diagnostic.code.rawValue, to: &bytes)
+            bytes.appendLittleEndian(UInt32(truncatingIfNeeded: diagnostic.location.line - recordLine))
+            bytes.appendLengthPrefixed(diagnostic.code.rawValue)
             if let attribute = diagnostic.attribute {
-                append(attribute, to: &bytes)
+                bytes.appendLengthPrefixed(attribute)
             } else {
-                append(noAttribute, to: &bytes)
+                bytes.appendLittleEndian(noAttribute)
             }
-            append(diagnostic.message, to: &bytes)
+            bytes.appendLengthPrefixed(diagnostic.message)
         }
         return Data(bytes)
     }
@@ -85,15 +85,6 @@ enum StoredWarnings {
             // Bytes after the last warning: not this format either.
             return position == bytes.count ? diagnostics : nil
         }
-    }
-
-    private static func append(_ word: UInt32, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: word.littleEndian) { bytes += $0 }
-    }
-
-    private static func append(_ text: String, to bytes: inout [UInt8]) {
-        append(UInt32(truncatingIfNeeded: text.utf8.count), to: &bytes)
-        bytes += text.utf8
     }
 
     private static func peekWord(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> UInt32? {

@@ -105,19 +105,19 @@ extension ItemValidator {
     /// The revision and every setting of `profile`, in a fixed order (its set of age groups sorted).
     static func fingerprintPrefix(for profile: ValidationProfile) -> [UInt8] {
         var bytes = Array("campaignctl.record".utf8)
-        append(rulesRevision, to: &bytes)
+        bytes.appendLittleEndian(rulesRevision)
         var texts = [profile.name, profile.brandRequirement.rawValue]
         texts += profile.ageGroups.sorted()
-        append(UInt32(truncatingIfNeeded: texts.count), to: &bytes)
+        bytes.appendLittleEndian(UInt32(truncatingIfNeeded: texts.count))
         for text in texts {
-            append(text: text, to: &bytes)
+            bytes.appendLengthPrefixed(text)
         }
         let limits = [
             profile.maximumIDLength, profile.maximumTitleLength, profile.maximumDescriptionLength,
             profile.maximumBrandLength, profile.maximumAdditionalImageLinks,
         ]
         for limit in limits {
-            append(UInt32(truncatingIfNeeded: limit), to: &bytes)
+            bytes.appendLittleEndian(UInt32(truncatingIfNeeded: limit))
         }
         let flags = [
             profile.allowsDescriptionHTML, profile.acceptsSpacedAvailability, profile.acceptsExtendedAvailability,
@@ -127,18 +127,9 @@ extension ItemValidator {
         return bytes
     }
 
-    private static func append(_ value: UInt32, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
-    }
-
     /// The format's place in ``FeedFormat/allCases`` (the rules' revision changes with the list).
     private static func formatCode(_ format: FeedFormat) -> UInt32 {
         UInt32(truncatingIfNeeded: FeedFormat.allCases.firstIndex(of: format) ?? Int(UInt32.max))
-    }
-
-    private static func append(text: String, to bytes: inout [UInt8]) {
-        append(UInt32(truncatingIfNeeded: text.utf8.count), to: &bytes)
-        bytes += text.utf8
     }
 
     private static func originCode(_ origin: FieldOrigin) -> UInt8 {
