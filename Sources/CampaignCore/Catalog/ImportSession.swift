@@ -39,7 +39,7 @@ struct ImportSession {
     private let insertAddedHistory: any SQLStatement
     private let insertDiagnostic: any SQLStatement
     private let markRejected: any SQLStatement
-    private let setSourceHash: any SQLStatement
+    private let setSource: any SQLStatement
 
     init(
         db: any SQLConnection,
@@ -108,7 +108,7 @@ struct ImportSession {
                 """
         )
         markRejected = try db.prepare(sql: "UPDATE product SET rejected_import_id = ? WHERE id = ?")
-        setSourceHash = try db.prepare(
+        setSource = try db.prepare(
             sql: """
                 UPDATE product SET source_hash = ?, source_warnings = ?, source_valid_from = ?, source_valid_until = ?
                 WHERE id = ?
@@ -195,9 +195,9 @@ struct ImportSession {
             if !SHA256Value.isStored(prepared.sourceHash, in: row.sourceHash)
                 || prepared.sourceWarnings != row.sourceWarnings || prepared.sourceTimes != row.sourceTimes
             {
-                bindSource(prepared, to: setSourceHash, from: 1)
-                setSourceHash.bind(row.rowID, at: 5)
-                try setSourceHash.execute()
+                bindSource(prepared, to: setSource, from: 1)
+                setSource.bind(row.rowID, at: 5)
+                try setSource.execute()
             }
             action = .unchanged
         case let row?:
@@ -408,7 +408,7 @@ struct ImportSession {
         SELECT (SELECT count(*) FROM product WHERE catalog_id = ?)
             - (SELECT count(*) FROM product WHERE catalog_id = ? AND status = 'removed')
         """
-    /// Every product of a catalog (`catalog_id`), in key order.
+    /// The row id of every product of a catalog (`catalog_id`), from its key index.
     static let catalogRowsSQL = "SELECT id FROM product WHERE catalog_id = ?"
     /// A catalog's removed products (`catalog_id`), in row order.
     static let removedRowsSQL = "SELECT id FROM product WHERE catalog_id = ? AND status = 'removed' ORDER BY id"
