@@ -295,13 +295,14 @@ final class ImportPipeline: @unchecked Sendable {
     private func validate(lane: Int, json scratch: inout CanonicalJSONScratch, lookup: StoredRowLookup?) {
         var lookup = lookup
         var words: [UInt32] = []
+        var memo = ValidationMemo()
         do {
             while let batch = try records[lane].pop() {
                 spentItems[lane].release()
                 var items: [PreparedItem] = []
                 items.reserveCapacity(batch.records.count)
                 for record in batch.records {
-                    items.append(prepare(record, json: &scratch, words: &words, lookup: &lookup))
+                    items.append(prepare(record, json: &scratch, memo: &memo, words: &words, lookup: &lookup))
                 }
                 // The items share nothing with their records (the validator makes its own strings), whose two buffers
                 // go straight back to the reading thread that allocated them.
@@ -322,6 +323,7 @@ final class ImportPipeline: @unchecked Sendable {
     private func prepare(
         _ record: FeedRecord,
         json scratch: inout CanonicalJSONScratch,
+        memo: inout ValidationMemo,
         words: inout [UInt32],
         lookup: inout StoredRowLookup?
     ) -> PreparedItem {
@@ -356,17 +358,15 @@ final class ImportPipeline: @unchecked Sendable {
                 Self.logLookupFailure(error, logger: logger)
             }
         }
-        var item = Self.prepare(validator.validate(record), json: &scratch)
-        if let stored, stored.key == item.key {
-            item.stored = .some(stored.row)
-        }
-        // Valid items only (`hash`: they have a product), whose diagnostics are warnings.
-        if item.hash != nil, !item.item.hasErrors {
-            item.sourceHash = fingerprint ?? Self.fingerprint(of: record, validator: validator, words: &words)
-            item.sourceWarnings = StoredWarnings.encode(item.item.diagnostics, recordLine: record.line)
-            item.sourceTimes = item.item.stableTimes
-        }
-        return item
+        return Self.prepare(
+            validator.validate(record, memo: &memo),
+            of: record,
+            json: &scratch,
+            stored: stored,
+            fingerprint: fingerprint,
+            validator: validator,
+            words: &words
+        )
     }
 
     /// The look-ups of stored products failed: this validating thread validates its (remaining) items, as a first
@@ -397,19 +397,55 @@ final class ImportPipeline: @unchecked Sendable {
         }
     }
 
-    /// `item` is consumed, and its product read in place: copying either would retain each of its strings. Its JSON
-    /// is written in `scratch`, this thread's.
-    static func prepare(_ item: consuming ValidatedItem, json scratch: inout CanonicalJSONScratch) -> PreparedItem {
+    /// `item`, validated from `record`, with its key, canonical JSON and hashes and, when it is valid, what a later
+    /// import needs to skip validating the same record (its fingerprint, warnings and times); `stored` is the stored
+    /// row the look-up found for its key, and `fingerprint` the record's when the look-up made it.
+    ///
+    /// `item` is consumed, and its product read in place, and the result made in one expression at the end: copying
+    /// the item, or setting properties of a local result after creating it (the compiler then copied it to return it),
+    /// retained and released each of its strings.
+    private static func prepare(
+        _ item: consuming ValidatedItem,
+        of record: FeedRecord,
+        json scratch: inout CanonicalJSONScratch,
+        stored: (key: String, row: StoredRow?)?,
+        fingerprint: SHA256Value?,
+        validator: ItemValidator,
+        words: inout [UInt32]
+    ) -> PreparedItem {
         guard let id = item.id, !id.isEmpty else {
             return PreparedItem(item: item)
         }
         let key = ImportSession.key(id)
         var json: [UInt8]?
         var hash: SHA256Value?
+        var source: (hash: SHA256Value, warnings: Data?, times: Range<Int64>)?
         if let bytes = item.product?.attributes.canonicalJSONBytes(reusing: &scratch) {
             hash = bytes.withUnsafeBytes { SHA256Value(SHA256.hash(data: $0)) }
             json = bytes
+            // Valid items only (they have a product), whose diagnostics are warnings.
+            if !item.hasErrors {
+                source = (
+                    fingerprint ?? Self.fingerprint(of: record, validator: validator, words: &words),
+                    StoredWarnings.encode(item.diagnostics, recordLine: record.line),
+                    item.stableTimes
+                )
+            }
         }
-        return PreparedItem(item: item, key: key, seenKey: SeenSet.Key(key), json: json, hash: hash)
+        var storedRow: StoredRow?? = nil
+        if let stored, stored.key == key {
+            storedRow = .some(stored.row)
+        }
+        return PreparedItem(
+            item: item,
+            key: key,
+            seenKey: SeenSet.Key(key),
+            json: json,
+            hash: hash,
+            sourceHash: source?.hash,
+            sourceWarnings: source?.warnings,
+            sourceTimes: source?.times ?? ValidatedItem.anyTime,
+            stored: storedRow
+        )
     }
 }

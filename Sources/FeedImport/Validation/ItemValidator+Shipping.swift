@@ -11,6 +11,12 @@ extension ValidationRun {
                 continue
             }
             let currency = price?.currency ?? value(.currency).map { TextCheck.asciiUppercased($0.text) }
+            let hasKey = memo.setShippingKey(group: entry.index, in: storage, currency: currency)
+            if hasKey, let known = memo.knownShipping() {
+                groups.append(known)
+                continue
+            }
+            let reported = diagnostics.count
             // Sized for the usual members (country, region, service, price, handling and transit times).
             var members = ProductAttributes()
             members.reserveCapacity(8)
@@ -97,7 +103,11 @@ extension ValidationRun {
                     "shipping.\(minimum) \(days[pair]) is greater than shipping.\(maximum) \(days[pair + 1])"
                 )
             }
-            groups.append(.group(members))
+            let group = AttributeValue.group(members)
+            if hasKey, diagnostics.count == reported {
+                memo.rememberShipping(group)
+            }
+            groups.append(group)
         }
         if !groups.isEmpty {
             setAttribute(.shipping, .list(groups))

@@ -35,6 +35,20 @@ public struct ItemValidator: Sendable {
         return run.run()
     }
 
+    /// Validates one record as ``validate(_:)`` does, with what `memo` kept from the records validated with it
+    /// before, and keeps more there: a thread that validates a whole feed passes the same memo for each record.
+    package func validate(_ record: FeedRecord, memo: inout ValidationMemo) -> ValidatedItem {
+        if memo.rules != fingerprintPrefix {
+            memo = ValidationMemo()
+            memo.rules = fingerprintPrefix
+        }
+        var run = ValidationRun(validator: self, record: record)
+        swap(&run.memo, &memo)
+        let item = run.run()
+        swap(&run.memo, &memo)
+        return item
+    }
+
     /// The current time in seconds since 1970 (UTC), the default for ``now``.
     public static var currentTime: Int64 {
         Int64(time(nil))
@@ -87,6 +101,8 @@ struct ValidationRun {
     /// The last currency code found to be ISO 4217 and its minor units, to skip repeated table look-ups.
     var knownCurrency: String?
     var knownMinorUnits = 2
+    /// Values validated for earlier records (``ItemValidator/validate(_:memo:)``); empty for a record validated alone.
+    var memo = ValidationMemo()
 
     init(validator: ItemValidator, record: FeedRecord) {
         self.profile = validator.profile
@@ -375,9 +391,13 @@ struct ValidationRun {
         let product = hasError ? nil : buildProduct()
         var found: [FeedDiagnostic] = []
         swap(&found, &diagnostics)  // moved, not copied: the run ends here
-        var item = ValidatedItem(id: itemID, line: record.line, product: product, diagnostics: found)
-        item.stableTimes = stableTimes
-        return item
+        return ValidatedItem(
+            id: itemID,
+            line: record.line,
+            product: product,
+            diagnostics: found,
+            stableTimes: stableTimes
+        )
     }
 }
 

@@ -22,16 +22,19 @@ public struct ValidatedItem: Hashable, Sendable {
         stableTimes != Self.anyTime
     }
 
-    /// Creates an outcome.
-    public init(id: String?, line: Int, product: ProductData?, diagnostics: [FeedDiagnostic]) {
-        self.id = id
-        self.line = line
-        self.product = product
-        self.diagnostics = diagnostics
-    }
-
     /// Whether the item is rejected.
     public var hasErrors: Bool {
         diagnostics.contains { $0.severity == .error }
+    }
+}
+
+extension ValidatedItem {
+    /// Creates an outcome that holds at any time.
+    ///
+    /// Declared here, not in the type: an initializer in the type's body takes the place of its memberwise one, which
+    /// the validator uses (with ``stableTimes``). Made through an initializer of the body, an outcome was copied
+    /// before it was returned (a retain and release of each string of its product).
+    public init(id: String?, line: Int, product: ProductData?, diagnostics: [FeedDiagnostic]) {
+        self.init(id: id, line: line, product: product, diagnostics: diagnostics, stableTimes: Self.anyTime)
     }
 }
