@@ -306,7 +306,8 @@ extension CampaignStore {
             // BulkJournal). A re-import mostly changes pages in place, which either journal writes twice; it stays on
             // the WAL (a rollback journal made it no faster, at times slower, in interleaved runs).
             let firstImport = try !catalogHasProducts(options.catalog)
-            report = try writeOrRollback(bulk: firstImport) { db in
+            // Its rows refer only to its catalog and its import run, which it finds or makes in the same transaction.
+            report = try writeOrRollback(bulk: firstImport, referencesAreKnown: true) { db in
                 var session = try ImportSession(
                     db: db,
                     catalog: options.catalog,
