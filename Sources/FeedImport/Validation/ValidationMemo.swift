@@ -33,10 +33,11 @@ package struct ValidationMemo {
     }
 
     /// Makes ``key`` what the shipping rule reads to validate the group at `index` of `storage`, and returns whether it
-    /// could: `currency` (the item's, for a price without one), then the group's own text when it has no sub-elements
-    /// (Google's one-line form), else a word of name and flags (kind, nesting), the name's length (names without an
-    /// id) and the value's length of every entry under the group, then their text, which the reader stores back to
-    /// back. Equal keys therefore mean equal groups. A group whose text is stored otherwise gets no key.
+    /// could: `currency` (the item's, for a price without one), the number of entries under the group (a mark for
+    /// Google's one-line form, which has none), a word of name and flags (kind, nesting, whether a name's length
+    /// follows), the name's length (names without an id) and the value's length of each entry, then the text, which
+    /// the reader stores back to back: the group's own for the one-line form, else its entries'. A key reads back to
+    /// one group only, so equal keys mean equal groups. A group whose text is stored otherwise gets no key.
     ///
     /// Written in place, a word at a time: appending each number as bytes cost more than the look-up saved.
     mutating func setShippingKey(group index: Int, in storage: FieldStorage, currency: String?) -> Bool {
@@ -65,7 +66,7 @@ package struct ValidationMemo {
             words += 2
         }
         let currencyCount = currency?.utf8.count ?? 0
-        let count = 4 + currencyCount + 4 * words + 4 + (textEnd - textStart)
+        let count = 4 + currencyCount + 4 + 4 * words + 4 + (textEnd - textStart)
         key.bytes.removeAll(keepingCapacity: true)
         key.bytes.append(contentsOf: repeatElement(0, count: count))
         key.bytes.withUnsafeMutableBytes { key in
@@ -86,9 +87,13 @@ package struct ValidationMemo {
             } else {
                 word(UInt32.max)
             }
+            // How many entries follow (none for the one-line form): the key reads back one way only.
+            word(group.hasChildren ? UInt32(truncatingIfNeeded: members.count) : UInt32.max)
             for member in members {
                 let entry = storage.entries[member]
-                let flags = (entry.kind == .field ? 0 : 1 << 16) | (entry.hasChildren ? 1 << 17 : 0)
+                let flags =
+                    (entry.kind == .field ? 0 : 1 << 16) | (entry.hasChildren ? 1 << 17 : 0)
+                    | (entry.nameCount > 0 ? 1 << 18 : 0)
                 word(UInt32(entry.nameID) | UInt32(flags))
                 if entry.nameCount > 0 {
                     word(UInt32(truncatingIfNeeded: entry.nameCount))
