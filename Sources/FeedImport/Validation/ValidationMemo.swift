@@ -82,7 +82,7 @@ package struct ValidationMemo {
                 offset += source.count
             }
             if var currency {
-                word(UInt32(currencyCount))
+                word(UInt32(truncatingIfNeeded: currencyCount))
                 currency.withUTF8 { bytes(UnsafeRawBufferPointer($0)) }
             } else {
                 word(UInt32.max)
