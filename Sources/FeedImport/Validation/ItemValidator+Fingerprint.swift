@@ -50,45 +50,24 @@ extension ItemValidator {
         into sink: inout some FingerprintSink
     ) {
         let storage = record.storage
-        let count = 2 + 5 * storage.entries.count
+        let count = 2 + FieldStorage.wordsPerEntry(withLines: true) * storage.entries.count
         if words.count < count {
             words = [UInt32](repeating: 0, count: max(count, 2 * words.count))
         }
-        // The reader stores each custom name and value right after the previous one: then `text` is exactly the
-        // bytes to hash, in one piece.
-        let isPacked = words.withUnsafeMutableBufferPointer { words in
+        let text = words.withUnsafeMutableBufferPointer { words in
             words[0] = Self.formatCode(record.format)
             words[1] = UInt32(truncatingIfNeeded: storage.entries.count)
-            var next = 0
-            var isPacked = true
-            var word = 2
-            for entry in storage.entries {
-                let flags =
-                    (entry.kind == .attribute ? 1 : 0) | (entry.isTruncated ? 2 : 0) | (entry.hasChildren ? 4 : 0)
-                let nameCount = entry.nameID == FieldNames.custom ? entry.nameCount : 0
-                words[word] = UInt32(entry.nameID) | UInt32(Self.originCode(entry.origin)) << 16 | UInt32(flags) << 24
-                words[word + 1] = UInt32(truncatingIfNeeded: entry.span)
-                words[word + 2] = UInt32(truncatingIfNeeded: nameCount)
-                words[word + 3] = UInt32(truncatingIfNeeded: entry.valueCount)
-                // 0 for a field without a line, else 1 + its distance from the record's start tag.
-                words[word + 4] = entry.line > 0 ? UInt32(truncatingIfNeeded: entry.line - record.line) &+ 1 : 0
-                word += 5
-                if nameCount > 0 {
-                    isPacked = isPacked && entry.nameStart == next
-                    next = entry.nameStart + nameCount
-                }
-                isPacked = isPacked && entry.valueStart == next
-                next = entry.valueStart + entry.valueCount
-            }
-            return isPacked && next == storage.text.count
+            return storage.describe(storage.entries.indices, linesFrom: record.line, into: words, at: 2)
         }
         fingerprintPrefix.withUnsafeBytes { sink.update($0) }
         words.withUnsafeBytes { sink.update(UnsafeRawBufferPointer(rebasing: $0[..<(count * 4)])) }
-        storage.text.withUnsafeBytes { text in
-            guard !isPacked else {
-                sink.update(text)
+        storage.text.withUnsafeBytes { bytes in
+            // Names and values back to back (as the reader stores them): one piece.
+            if let text {
+                sink.update(UnsafeRawBufferPointer(rebasing: bytes[text]))
                 return
             }
+            let text = bytes
             for entry in storage.entries {
                 if entry.nameID == FieldNames.custom, entry.nameCount > 0 {
                     sink.update(
@@ -132,11 +111,63 @@ extension ItemValidator {
         UInt32(truncatingIfNeeded: FeedFormat.allCases.firstIndex(of: format) ?? Int(UInt32.max))
     }
 
-    private static func originCode(_ origin: FieldOrigin) -> UInt8 {
+    fileprivate static func originCode(_ origin: FieldOrigin) -> UInt8 {
         switch origin {
         case .google: 0
         case .native: 1
         case .yml: 2
         }
+    }
+}
+
+extension FieldStorage {
+    /// How many words ``describe(_:linesFrom:into:at:)`` writes per entry.
+    static func wordsPerEntry(withLines: Bool) -> Int {
+        withLines ? 5 : 4
+    }
+
+    /// Describes the entries in `range` to a hash or a key, unambiguously: for each, from `words[start]` on, a word of
+    /// name id, origin and flags (kind, truncated, group), its span, its name's length (names without an id) and its
+    /// value's length, then, with `linesFrom`, 0 for an entry without a line, else 1 + its distance from that line.
+    /// Returns the range of ``text`` that holds those entries' names and values back to back, in order (how the
+    /// reader stores them), or `nil` when they are stored otherwise: then a caller takes each one's bytes in turn.
+    ///
+    /// The words and that text read back to the same entries only: equal descriptions mean entries with equal names,
+    /// origins, shapes and values (and distances from `linesFrom`).
+    func describe(
+        _ range: Range<Int>,
+        linesFrom recordLine: Int?,
+        into words: UnsafeMutableBufferPointer<UInt32>,
+        at start: Int
+    ) -> Range<Int>? {
+        let textStart = range.first.map { index in
+            entries[index].nameID == FieldNames.custom && entries[index].nameCount > 0
+                ? entries[index].nameStart : entries[index].valueStart
+        }
+        var next = textStart ?? 0
+        var isPacked = true
+        var word = start
+        for index in range {
+            let entry = entries[index]
+            let flags = (entry.kind == .attribute ? 1 : 0) | (entry.isTruncated ? 2 : 0) | (entry.hasChildren ? 4 : 0)
+            let nameCount = entry.nameID == FieldNames.custom ? entry.nameCount : 0
+            words[word] =
+                UInt32(entry.nameID) | UInt32(ItemValidator.originCode(entry.origin)) << 16 | UInt32(flags) << 24
+            words[word + 1] = UInt32(truncatingIfNeeded: entry.span)
+            words[word + 2] = UInt32(truncatingIfNeeded: nameCount)
+            words[word + 3] = UInt32(truncatingIfNeeded: entry.valueCount)
+            word += 4
+            if let recordLine {
+                words[word] = entry.line > 0 ? UInt32(truncatingIfNeeded: entry.line - recordLine) &+ 1 : 0
+                word += 1
+            }
+            if nameCount > 0 {
+                isPacked = isPacked && entry.nameStart == next
+                next = entry.nameStart + nameCount
+            }
+            isPacked = isPacked && entry.valueStart == next
+            next = entry.valueStart + entry.valueCount
+        }
+        return isPacked ? (textStart ?? 0)..<next : nil
     }
 }

@@ -17,6 +17,8 @@ package struct ValidationMemo {
     private(set) var shipping: [Key: AttributeValue] = [:]
     /// The key of the group being validated, built in place for each group (``setShippingKey(group:in:currency:)``).
     private(set) var key = Key()
+    /// Scratch space for the key's words, reused from group to group.
+    private var words: [UInt32] = []
 
     /// At most this many groups are kept; a feed whose groups all differ (a price per item) stops adding them there.
     static let capacity = 512
@@ -33,76 +35,30 @@ package struct ValidationMemo {
     }
 
     /// Makes ``key`` what the shipping rule reads to validate the group at `index` of `storage`, and returns whether it
-    /// could: `currency` (the item's, for a price without one), the number of entries under the group (a mark for
-    /// Google's one-line form, which has none), a word of name and flags (kind, nesting, whether a name's length
-    /// follows), the name's length (names without an id) and the value's length of each entry, then the text, which
-    /// the reader stores back to back: the group's own for the one-line form, else its entries'. A key reads back to
-    /// one group only, so equal keys mean equal groups. A group whose text is stored otherwise gets no key.
-    ///
-    /// Written in place, a word at a time: appending each number as bytes cost more than the look-up saved.
+    /// could: `currency` (the item's, for a price without one), and the group with every entry under it described as
+    /// a record's fingerprint describes its fields (``FieldStorage/describe(_:linesFrom:into:at:)``), lines aside.
+    /// Google's one-line form is a group without entries under it, whose own text is the group. Equal keys therefore
+    /// mean equal groups. A group whose text is not stored back to back gets no key.
     mutating func setShippingKey(group index: Int, in storage: FieldStorage, currency: String?) -> Bool {
-        let group = storage.entries[index]
-        let members = group.hasChildren ? index + 1..<storage.next(after: index) : index..<index
-        var textStart = group.valueStart
-        if group.hasChildren {
-            let first = storage.entries[index + 1]
-            textStart = first.nameCount > 0 ? first.nameStart : first.valueStart
+        let entries = index..<storage.next(after: index)
+        // The currency's length (or a mark for none), the number of entries, then theirs.
+        let count = 2 + FieldStorage.wordsPerEntry(withLines: false) * entries.count
+        if words.count < count {
+            words = [UInt32](repeating: 0, count: max(count, 2 * words.count))
         }
-        var textEnd = group.hasChildren ? textStart : group.valueStart + group.valueCount
-        var words = 0
-        for member in members {
-            let entry = storage.entries[member]
-            if entry.nameCount > 0 {
-                guard entry.nameStart == textEnd else {
-                    return false
-                }
-                textEnd += entry.nameCount
-                words += 1
-            }
-            guard entry.valueStart == textEnd else {
-                return false
-            }
-            textEnd += entry.valueCount
-            words += 2
+        var currency = currency
+        let text = words.withUnsafeMutableBufferPointer { words in
+            words[0] = currency.map { UInt32(truncatingIfNeeded: $0.utf8.count) } ?? UInt32.max
+            words[1] = UInt32(truncatingIfNeeded: entries.count)
+            return storage.describe(entries, linesFrom: nil, into: words, at: 2)
         }
-        let currencyCount = currency?.utf8.count ?? 0
-        let count = 4 + currencyCount + 4 + 4 * words + 4 + (textEnd - textStart)
+        guard let text else {
+            return false
+        }
         key.bytes.removeAll(keepingCapacity: true)
-        key.bytes.append(contentsOf: repeatElement(0, count: count))
-        key.bytes.withUnsafeMutableBytes { key in
-            var offset = 0
-            func word(_ value: UInt32) {
-                key.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self)
-                offset += 4
-            }
-            func bytes(_ source: UnsafeRawBufferPointer) {
-                if let base = source.baseAddress, let target = key.baseAddress, !source.isEmpty {
-                    (target + offset).copyMemory(from: base, byteCount: source.count)
-                }
-                offset += source.count
-            }
-            if var currency {
-                word(UInt32(truncatingIfNeeded: currencyCount))
-                currency.withUTF8 { bytes(UnsafeRawBufferPointer($0)) }
-            } else {
-                word(UInt32.max)
-            }
-            // How many entries follow (none for the one-line form): the key reads back one way only.
-            word(group.hasChildren ? UInt32(truncatingIfNeeded: members.count) : UInt32.max)
-            for member in members {
-                let entry = storage.entries[member]
-                let flags =
-                    (entry.kind == .field ? 0 : 1 << 16) | (entry.hasChildren ? 1 << 17 : 0)
-                    | (entry.nameCount > 0 ? 1 << 18 : 0)
-                word(UInt32(entry.nameID) | UInt32(flags))
-                if entry.nameCount > 0 {
-                    word(UInt32(truncatingIfNeeded: entry.nameCount))
-                }
-                word(UInt32(truncatingIfNeeded: entry.valueCount))
-            }
-            word(UInt32(truncatingIfNeeded: textEnd - textStart))
-            storage.text.withUnsafeBytes { bytes(UnsafeRawBufferPointer(rebasing: $0[textStart..<textEnd])) }
-        }
+        words.withUnsafeBytes { key.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<(4 * count)])) }
+        currency?.withUTF8 { key.bytes.append(contentsOf: $0) }
+        storage.text.withUnsafeBufferPointer { key.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[text])) }
         return true
     }
 
