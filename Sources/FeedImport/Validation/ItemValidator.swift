@@ -282,6 +282,10 @@ struct ValidationRun {
     }
 
     /// The trimmed value of a single-valued slot, or `nil` when absent, blank or a group.
+    ///
+    /// This and the next few readers are inlined: called from a rule (a `mutating` method), a non-mutating method got
+    /// a copy of the whole run as `self` (832 bytes, too large for registers) at every call, about 30 per record.
+    @inline(__always)
     func value(_ slot: Slot) -> Located? {
         let index = Int(slots[slot.rawValue])
         guard index >= 0, !storage.entries[index].hasChildren else {
@@ -292,6 +296,7 @@ struct ValidationRun {
     }
 
     /// How many non-blank values a repeatable slot has.
+    @inline(__always)
     func count(_ slot: Slot) -> Int {
         var count = 0
         for entry in repeated where entry.slot == slot && !isBlank(at: entry.index) {
@@ -301,6 +306,7 @@ struct ValidationRun {
     }
 
     /// The value of a repeatable field: trimmed text (empty for a group), or `nil` when blank.
+    @inline(__always)
     func repeatedValue(_ index: Int) -> Located? {
         if storage.entries[index].hasChildren {
             return Located(text: "", line: line(at: index), index: index)
@@ -310,11 +316,13 @@ struct ValidationRun {
     }
 
     /// Whether the stored field at `index` is not a group and has only whitespace.
+    @inline(__always)
     func isBlank(at index: Int) -> Bool {
         !storage.entries[index].hasChildren && storage.isBlank(at: index)
     }
 
     /// The stored field's line, or the record's when the field has none.
+    @inline(__always)
     func line(at index: Int) -> Int {
         let line = storage.entries[index].line
         return line > 0 ? line : record.line
