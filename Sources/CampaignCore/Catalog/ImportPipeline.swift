@@ -294,6 +294,9 @@ final class ImportPipeline: @unchecked Sendable {
 
     private func validate(lane: Int, json scratch: inout CanonicalJSONScratch, lookup: StoredRowLookup?) {
         var lookup = lookup
+        // This thread's own copy: the lanes would otherwise change the reference counts of the same buffers for
+        // every record (ItemValidator.forOneThread).
+        let validator = validator.forOneThread()
         var words: [UInt32] = []
         var memo = ValidationMemo()
         do {
@@ -302,7 +305,16 @@ final class ImportPipeline: @unchecked Sendable {
                 var items: [PreparedItem] = []
                 items.reserveCapacity(batch.records.count)
                 for record in batch.records {
-                    items.append(prepare(record, json: &scratch, memo: &memo, words: &words, lookup: &lookup))
+                    items.append(
+                        prepare(
+                            record,
+                            validator: validator,
+                            json: &scratch,
+                            memo: &memo,
+                            words: &words,
+                            lookup: &lookup
+                        )
+                    )
                 }
                 // The items share nothing with their records (the validator makes its own strings), whose two buffers
                 // go straight back to the reading thread that allocated them.
@@ -322,6 +334,7 @@ final class ImportPipeline: @unchecked Sendable {
     /// validated from, validates it. A failed look-up stops this thread's look-ups: the database thread makes them.
     private func prepare(
         _ record: FeedRecord,
+        validator: borrowing ItemValidator,
         json scratch: inout CanonicalJSONScratch,
         memo: inout ValidationMemo,
         words: inout [UInt32],

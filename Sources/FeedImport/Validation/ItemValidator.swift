@@ -20,6 +20,10 @@ public struct ItemValidator: Sendable {
     public let now: Int64
     /// What every record's fingerprint starts with: the rules' revision and the profile (see ``fingerprintInput``).
     let fingerprintPrefix: [UInt8]
+    /// ``FieldNames/tableEntries`` and ``AttributeTable/slotRanks``, which every ``ValidationRun`` holds: its own
+    /// copies after ``forOneThread()``.
+    let ruleEntries: [AttributeTable.Entry?]
+    let slotRanks: [UInt16]
 
     /// Creates a validator; `file` is the path diagnostics name, `now` defaults to the current time.
     public init(profile: ValidationProfile = .google, file: String, now: Int64 = ItemValidator.currentTime) {
@@ -27,6 +31,43 @@ public struct ItemValidator: Sendable {
         self.file = file
         self.now = now
         self.fingerprintPrefix = Self.fingerprintPrefix(for: profile)
+        self.ruleEntries = FieldNames.tableEntries
+        self.slotRanks = AttributeTable.slotRanks
+    }
+
+    /// The same validator with its own copy of every buffer it holds, for a thread that validates many records while
+    /// others do too.
+    ///
+    /// Validating a record retains and releases the validator's buffers (its file name, fingerprint prefix, profile
+    /// and rule tables) several times: shared by two validating threads, each of those atomic changes took the
+    /// buffer's cache line from the other core.
+    package func forOneThread() -> ItemValidator {
+        var profile = self.profile
+        profile.ageGroups = Set(profile.ageGroups.map { String(decoding: Array($0.utf8), as: UTF8.self) })
+        return ItemValidator(
+            profile: profile,
+            file: String(decoding: Array(file.utf8), as: UTF8.self),
+            now: now,
+            fingerprintPrefix: fingerprintPrefix.map { $0 },
+            ruleEntries: ruleEntries.map { $0 },
+            slotRanks: slotRanks.map { $0 }
+        )
+    }
+
+    private init(
+        profile: ValidationProfile,
+        file: String,
+        now: Int64,
+        fingerprintPrefix: [UInt8],
+        ruleEntries: [AttributeTable.Entry?],
+        slotRanks: [UInt16]
+    ) {
+        self.profile = profile
+        self.file = file
+        self.now = now
+        self.fingerprintPrefix = fingerprintPrefix
+        self.ruleEntries = ruleEntries
+        self.slotRanks = slotRanks
     }
 
     /// Validates one record: the product (`nil` when any diagnostic is an error) and every diagnostic.
@@ -80,8 +121,8 @@ struct ValidationRun {
     let record: FeedRecord
     /// The record's fields, read in place.
     let storage: FieldStorage
-    /// ``FieldNames/tableEntries``, held for the run: reaching the global for each field cost a `swift_once` check and
-    /// a retain and release.
+    /// ``FieldNames/tableEntries`` (the validator's copy), held for the run: reaching the global for each field cost a
+    /// `swift_once` check and a retain and release.
     let ruleEntries: [AttributeTable.Entry?]
     /// ``AttributeTable/slotRanks``, held for the run like ``ruleEntries``.
     let slotRanks: [UInt16]
@@ -104,14 +145,16 @@ struct ValidationRun {
     /// Values validated for earlier records (``ItemValidator/validate(_:memo:)``); empty for a record validated alone.
     var memo = ValidationMemo()
 
-    init(validator: ItemValidator, record: FeedRecord) {
+    /// `borrowing`: an owned argument made the caller copy the whole validator (retaining each of its buffers) for
+    /// every record.
+    init(validator: borrowing ItemValidator, record: FeedRecord) {
         self.profile = validator.profile
         self.file = validator.file
         self.now = validator.now
         self.record = record
         self.storage = record.storage
-        self.ruleEntries = FieldNames.tableEntries
-        self.slotRanks = AttributeTable.slotRanks
+        self.ruleEntries = validator.ruleEntries
+        self.slotRanks = validator.slotRanks
         attributes.reserveCapacity(storage.entries.count)
     }
 
