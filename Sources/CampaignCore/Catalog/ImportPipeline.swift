@@ -271,7 +271,7 @@ final class ImportPipeline: @unchecked Sendable {
     }
 
     private func validate(lane: Int) {
-        var scratch = CanonicalJSONScratch()
+        var scratch = CanonicalJSONScratch.forOneThread()
         var looking = false
         if let lookups {
             // An error before `body` runs (no reader) means validating every item; one after it (the read

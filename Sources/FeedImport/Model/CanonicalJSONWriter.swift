@@ -148,6 +148,22 @@ struct CanonicalJSONWriter: ~Copyable {
 /// so the next small allocations of the item took the slow path.
 package struct CanonicalJSONScratch: ~Copyable {
     var writer = CanonicalJSONWriter(capacity: 2048)
+    /// ``FieldNames/jsonKeys``: the global's buffers, or, after ``forOneThread()``, this scratch's own.
+    let keys: (bytes: [UInt8], starts: [Int])
 
-    package init() {}
+    package init() {
+        keys = FieldNames.jsonKeys
+    }
+
+    private init(keys: (bytes: [UInt8], starts: [Int])) {
+        self.keys = keys
+    }
+
+    /// A scratch with its own copy of the key table, for a thread that writes a document per item while others do too:
+    /// each document retains and releases the table's buffers, and two threads doing so on the same buffers took their
+    /// cache lines from each other's core.
+    package static func forOneThread() -> CanonicalJSONScratch {
+        let shared = FieldNames.jsonKeys
+        return CanonicalJSONScratch(keys: (shared.bytes.map { $0 }, shared.starts.map { $0 }))
+    }
 }

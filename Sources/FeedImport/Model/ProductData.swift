@@ -247,14 +247,17 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
     /// ``canonicalJSONBytes()`` written in `scratch`'s memory, which is kept for the next document.
     package func canonicalJSONBytes(reusing scratch: inout CanonicalJSONScratch) -> [UInt8] {
         scratch.writer.reset()
-        Self.writeObject(entries, to: &scratch.writer)
+        Self.writeObject(entries, keys: scratch.keys, to: &scratch.writer)
         return scratch.writer.bytes()
     }
 
     /// `{"name":value,…}` in the entries' (sorted) order.
-    private static func writeObject(_ entries: [Entry], to output: inout CanonicalJSONWriter) {
+    private static func writeObject(
+        _ entries: [Entry],
+        keys: (bytes: [UInt8], starts: [Int]),
+        to output: inout CanonicalJSONWriter
+    ) {
         output.append(UInt8(ascii: "{"))
-        let keys = FieldNames.jsonKeys
         // Read in place: iterating the array copied each entry, retaining and releasing its name and value.
         entries.withUnsafeBufferPointer { entries in
             keys.bytes.withUnsafeBufferPointer { keyBytes in
@@ -272,14 +275,18 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
                         output.appendString(entries[index].name)
                         output.append(UInt8(ascii: ":"))
                     }
-                    write(entries[index].value, to: &output)
+                    write(entries[index].value, keys: keys, to: &output)
                 }
             }
         }
         output.append(UInt8(ascii: "}"))
     }
 
-    private static func write(_ value: AttributeValue, to output: inout CanonicalJSONWriter) {
+    private static func write(
+        _ value: AttributeValue,
+        keys: (bytes: [UInt8], starts: [Int]),
+        to output: inout CanonicalJSONWriter
+    ) {
         switch value {
         case .text(let text):
             output.appendString(text)
@@ -290,12 +297,12 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
                     if index > 0 {
                         output.append(UInt8(ascii: ","))
                     }
-                    write(items[index], to: &output)
+                    write(items[index], keys: keys, to: &output)
                 }
             }
             output.append(UInt8(ascii: "]"))
         case .group(let members):
-            writeObject(members.entries, to: &output)
+            writeObject(members.entries, keys: keys, to: &output)
         }
     }
 }

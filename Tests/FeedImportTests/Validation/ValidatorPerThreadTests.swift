@@ -46,6 +46,29 @@ struct ValidatorPerThreadTests {
         #expect(Self.address(of: second.ruleEntries) != Self.address(of: copy.ruleEntries))
     }
 
+    /// ``CanonicalJSONScratch/forOneThread()``: the same documents, from a key table of its own.
+    @Test func aScratchOfItsOwnWritesTheSameDocuments() throws {
+        var own = CanonicalJSONScratch.forOneThread()
+        var shared = CanonicalJSONScratch()
+        #expect(Self.address(of: own.keys.bytes) != Self.address(of: FieldNames.jsonKeys.bytes))
+        #expect(Self.address(of: own.keys.starts) != Self.address(of: FieldNames.jsonKeys.starts))
+        #expect(Self.address(of: shared.keys.bytes) == Self.address(of: FieldNames.jsonKeys.bytes))
+        let records = [
+            Sample.record([:]),
+            // A group (shipping), a list (additional images) and a name without a rank.
+            Sample.record(
+                ["additional_image_link": "https://shop.example/a.jpg"],
+                extra: [Sample.group("shipping", ["country": "FR", "price": "4.90 EUR"]), Sample.field("x_note", "é")]
+            ),
+        ]
+        for (index, record) in records.enumerated() {
+            let product = try #require(original.validate(record).product, "record \(index)")
+            let expected = product.attributes.canonicalJSONBytes()
+            #expect(product.attributes.canonicalJSONBytes(reusing: &own) == expected, "record \(index)")
+            #expect(product.attributes.canonicalJSONBytes(reusing: &shared) == expected, "record \(index)")
+        }
+    }
+
     private static func address(of text: String) -> UnsafeRawPointer? {
         var text = text
         return text.withUTF8 { UnsafeRawPointer($0.baseAddress) }
