@@ -22,7 +22,9 @@
 #   - in that workspace, the day-2 re-import. The feeds contain
 # 0.5 % broken items, so an import exits 65 (valid items stored): 65 is success here, anything else
 # a failure. Besides the ratio of the medians, the table gives the paired ratio: the median of each run's import time
-# over the xmllint time measured just before it, in the same minute of this drifting host.
+# over the xmllint time measured just before it, in the same minute of this drifting host. A line under the table
+# gives the median CPU time (user + system) of xmllint and of the import, and their ratio: how much work the import
+# does for the same file, whatever the number of cores.
 # The Markdown table goes to stdout and to $BENCH_DIR/results.md; progress goes to stderr.
 set -euo pipefail
 
@@ -71,8 +73,8 @@ gen() {
 source "$ROOT/Scripts/bench/steal.sh"
 STEALS=()
 
-# measure LOG CMD…: runs CMD with its output in LOG; sets WALL (s), RSS (KiB or n/a) and RC, and appends the
-# hypervisor's steal (% of CPU time) during the run to STEALS.
+# measure LOG CMD…: runs CMD with its output in LOG; sets WALL (s), CPU (user + system s, or n/a), RSS (KiB or n/a)
+# and RC, and appends the hypervisor's steal (% of CPU time) during the run to STEALS.
 measure() {
     local out=$1; shift
     local times=$BENCH_DIR/.time
@@ -80,11 +82,13 @@ measure() {
     before=$(cpu_ticks)
     RC=0
     if ((GNU_TIME)); then
-        /usr/bin/time -f '%e %M' -o "$times" "$@" >"$out" 2>&1 || RC=$?
-        read -r WALL RSS < <(tail -n1 "$times")  # GNU time may prepend "Command exited with …"
+        /usr/bin/time -f '%e %M %U %S' -o "$times" "$@" >"$out" 2>&1 || RC=$?
+        local user system
+        read -r WALL RSS user system < <(tail -n1 "$times")  # GNU time may prepend "Command exited with …"
+        CPU=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')
     else
         { TIMEFORMAT=%R; time "$@" >"$out" 2>&1; } 2>"$times" || RC=$?
-        WALL=$(tail -n1 "$times") RSS=n/a
+        WALL=$(tail -n1 "$times") RSS=n/a CPU=n/a
     fi
     after=$(cpu_ticks)
     STEALS+=("$(steal_percent "$before" "$after")")
@@ -116,7 +120,7 @@ if [[ $PG == 1 && -z ${PG_URL:-} ]]; then
 fi
 pg_sep() { [[ $1 == *\?* ]] && echo "&" || echo "?"; }
 
-rows=() floor_rss=() every_run=()
+rows=() floor_rss=() every_run=() cpu_notes=()
 for n in $SIZES; do
     feed=$BENCH_DIR/feed-$n.xml day2=$BENCH_DIR/feed-$n-day2.xml
     gen "$feed" --items "$n" --seed "$SEED"
@@ -125,16 +129,16 @@ for n in $SIZES; do
     # Each run times the floor right before the import, so that both see the same host (whose speed drifts by a
     # third within an hour).
     log "N=$n: ×$RUNS: xmllint --stream, then campaignctl import into a fresh workspace, then the day-2 re-import"
-    floor_walls=() floor_rsss=() walls=() rsss=() day2_walls=() run_ratios=()
+    floor_walls=() floor_rsss=() walls=() rsss=() day2_walls=() run_ratios=() floor_cpus=() cpus=()
     for ((r = 1; r <= RUNS; r++)); do
         measure "$BENCH_DIR/xmllint-$n.log" xmllint --stream --noout "$feed"
         ((RC == 0)) || { log "xmllint failed on $feed"; cat "$BENCH_DIR/xmllint-$n.log" >&2; exit 1; }
-        floor_walls+=("$WALL") floor_rsss+=("$RSS")
+        floor_walls+=("$WALL") floor_rsss+=("$RSS") floor_cpus+=("$CPU")
         ws=$BENCH_DIR/ws-$n-$r
         rm -rf "$ws" && mkdir -p "$ws"
         (cd "$ws" && "$CAMPAIGNCTL" init --brand Bench --domain bench.example >init.log 2>&1)
         import_feed "$ws" "$feed" "$ws/import.log"
-        walls+=("$WALL") rsss+=("$RSS") run_ratios+=("$(div "$WALL" "${floor_walls[-1]}" %.3f)")
+        walls+=("$WALL") rsss+=("$RSS") cpus+=("$CPU") run_ratios+=("$(div "$WALL" "${floor_walls[-1]}" %.3f)")
         import_feed "$ws" "$day2" "$ws/import-day2.log"
         day2_walls+=("$WALL") rsss+=("$RSS")
         # The workspace's 1.8 GB (at a million items) would stay in the page cache until the next bench deletes it:
@@ -148,6 +152,10 @@ for n in $SIZES; do
     rss=$(mib "$(maxof "${rsss[@]}")")
     day2_wall=$(median "${day2_walls[@]}")
     every_run+=("$n items: xmllint ${floor_walls[*]}; import ${walls[*]}; day-2 ${day2_walls[*]}")
+    if [[ ${cpus[0]} != n/a ]]; then
+        floor_cpu=$(median "${floor_cpus[@]}") cpu=$(median "${cpus[@]}")
+        cpu_notes+=("$n items: xmllint $floor_cpu s, import $cpu s ($(div "$cpu" "$floor_cpu" %.1f)×)")
+    fi
 
     pg_cells=""
     if [[ $PG == 1 ]]; then
@@ -189,6 +197,8 @@ done
         "(this host's speed drifts within minutes: each pair shares its minute); peak RSS = max over all imports." \
         "xmllint --stream peak RSS MiB (max of runs): ${floor_rss[*]}."
     echo "Every run, in order (s): $(printf '%s. ' "${every_run[@]}")"
+    ((${#cpu_notes[@]})) && echo "CPU time (user + system, median of the runs): $(printf '%s; ' "${cpu_notes[@]}")the" \
+        "import's threads share the machine's cores, so its wall time can be below its CPU time."
     [[ $PG == 1 ]] && echo "PostgreSQL: median of $PG_RUNS run(s) into fresh schemas of PostgreSQL $(psql --version 2>/dev/null |
         awk '{ print $3 }') on loopback (default durability: fsync and synchronous_commit on), same feeds, same binary."
     echo "Hypervisor steal during the runs (% of CPU time, max $(maxof "${STEALS[@]}")): ${STEALS[*]}; high values mean" \
