@@ -13,17 +13,17 @@ import Darwin
 /// items, so the store checks them (`duplicate_id`), not this type.
 public struct ItemValidator: Sendable {
     /// The rules applied.
-    public let profile: ValidationProfile
+    public private(set) var profile: ValidationProfile
     /// The path shown in diagnostics.
-    public let file: String
+    public private(set) var file: String
     /// "Now" in seconds since 1970, for rules about dates ahead (`expiration_date`).
     public let now: Int64
     /// What every record's fingerprint starts with: the rules' revision and the profile (see ``fingerprintInput``).
-    let fingerprintPrefix: [UInt8]
+    private(set) var fingerprintPrefix: [UInt8]
     /// ``FieldNames/tableEntries`` and ``AttributeTable/slotRanks``, which every ``ValidationRun`` holds: its own
     /// copies after ``forOneThread()``.
-    let ruleEntries: [AttributeTable.Entry?]
-    let slotRanks: [UInt16]
+    private(set) var ruleEntries: [AttributeTable.Entry?]
+    private(set) var slotRanks: [UInt16]
 
     /// Creates a validator; `file` is the path diagnostics name, `now` defaults to the current time.
     public init(profile: ValidationProfile = .google, file: String, now: Int64 = ItemValidator.currentTime) {
@@ -42,32 +42,13 @@ public struct ItemValidator: Sendable {
     /// and rule tables) several times: shared by two validating threads, each of those atomic changes took the
     /// buffer's cache line from the other core.
     package func forOneThread() -> ItemValidator {
-        var profile = self.profile
-        profile.ageGroups = Set(profile.ageGroups.map { String(decoding: Array($0.utf8), as: UTF8.self) })
-        return ItemValidator(
-            profile: profile,
-            file: String(decoding: Array(file.utf8), as: UTF8.self),
-            now: now,
-            fingerprintPrefix: fingerprintPrefix.map { $0 },
-            ruleEntries: ruleEntries.map { $0 },
-            slotRanks: slotRanks.map { $0 }
-        )
-    }
-
-    private init(
-        profile: ValidationProfile,
-        file: String,
-        now: Int64,
-        fingerprintPrefix: [UInt8],
-        ruleEntries: [AttributeTable.Entry?],
-        slotRanks: [UInt16]
-    ) {
-        self.profile = profile
-        self.file = file
-        self.now = now
-        self.fingerprintPrefix = fingerprintPrefix
-        self.ruleEntries = ruleEntries
-        self.slotRanks = slotRanks
+        var copy = self
+        copy.profile.ageGroups = Set(profile.ageGroups.map { String(decoding: Array($0.utf8), as: UTF8.self) })
+        copy.file = String(decoding: Array(file.utf8), as: UTF8.self)
+        copy.fingerprintPrefix = fingerprintPrefix.map { $0 }
+        copy.ruleEntries = ruleEntries.map { $0 }
+        copy.slotRanks = slotRanks.map { $0 }
+        return copy
     }
 
     /// Validates one record: the product (`nil` when any diagnostic is an error) and every diagnostic.
