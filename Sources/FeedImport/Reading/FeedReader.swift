@@ -121,6 +121,10 @@ public final class FeedReader {
                 state.error = .emptyDocument(file: displayName)
             }
         } else {
+            // An empty, non-final push first: libxml2 moves the unparsed rest of its buffer to the front before it
+            // parses (`xmlBufShrink`), and the rest is now only the last incomplete tag, not the whole new chunk.
+            // Without it every byte of the feed was moved once more.
+            xmlParseChunk(context, nil, 0, 0)
             xmlParseChunk(context, bytes, Int32(count), 0)
         }
     }
