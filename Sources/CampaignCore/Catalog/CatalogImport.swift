@@ -288,6 +288,7 @@ extension CampaignStore {
         do {
             let reader = try FeedReader(contentsOf: path, displayName: displayName)
             reader.rawBytesObserver = { hasher.update($0) }
+            reader.rawChunkLender = { hasher.lend() }
             // The store's clock, which the import's timestamps read too.
             let validator = ItemValidator(
                 profile: options.profile,

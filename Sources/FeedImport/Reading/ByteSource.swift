@@ -34,6 +34,10 @@ public final class ByteSource {
 
     static let chunkSize = 256 * 1024
 
+    /// Whether the input is known not to be gzipped (once the first bytes are read): its raw bytes are the bytes
+    /// ``read(into:)`` returns, read where it is asked to put them.
+    var isPlain: Bool { isGzip == false }
+
     /// Opens a regular file; `displayName` names it in errors.
     public init(path: String, displayName: String) throws(FeedImportError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

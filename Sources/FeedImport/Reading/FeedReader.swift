@@ -75,6 +75,12 @@ public final class FeedReader {
         set { source.rawObserver = newValue }
     }
 
+    /// Lends the reader memory to read a plain (not gzipped) file's next raw chunk into, instead of its own buffer: the
+    /// observer is then shown the chunk where it lent it, and can keep it without a copy (the importer's file hash).
+    /// Asked before each read; `nil`, or less memory than a chunk (256 KiB), means the reader's own buffer. The reader
+    /// is done with the memory when the observer has been called and `next()` returns.
+    public var rawChunkLender: (() -> UnsafeMutableRawBufferPointer?)?
+
     /// The next record, or `nil` at the end of the feed.
     ///
     /// - Throws: ``FeedImportError`` when the file is unreadable, not well-formed, of an unsupported
@@ -102,8 +108,14 @@ public final class FeedReader {
     }
 
     private func parseNextChunk() throws(FeedImportError) {
-        let count = try source.read(into: chunk)
-        guard let bytes = chunk.baseAddress?.assumingMemoryBound(to: CChar.self) else {
+        // Only a plain file's bytes are read where they are lent: a gzipped file's raw bytes go to the observer from
+        // the inflater's input buffer, and its inflated text into this memory.
+        var buffer = chunk
+        if source.isPlain, let lent = rawChunkLender?(), lent.count >= chunk.count {
+            buffer = UnsafeMutableRawBufferPointer(rebasing: lent[..<chunk.count])
+        }
+        let count = try source.read(into: buffer)
+        guard let bytes = buffer.baseAddress?.assumingMemoryBound(to: CChar.self) else {
             return
         }
         guard let context else {

@@ -60,3 +60,53 @@ import Testing
         #expect(hasher.hexDigest() == Self.hex(Self.bytes(10, seed: 1)))
     }
 }
+
+/// The reading thread reads a plain file straight into memory the hasher lends (`lend()`), and passes the chunk to
+/// `update` where it is: the digest is still that of the chunks in order, among copied chunks and lent memory left
+/// unused.
+@Suite struct FileHasherLendingTests {
+    private static func hex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    @Test func chunksReadIntoLentMemoryHashAsOneFileAmongCopiedOnes() throws {
+        let hasher = FileHasher()
+        var expected: [UInt8] = []
+        var unclaimed = 0
+        // Sizes up to the lent size; every fourth chunk is copied from elsewhere, every fifth lent memory is filled
+        // with junk and never passed on. More bytes than the buffers hold, so each is reused.
+        for round in 0..<40 {
+            let size = [FileHasher.lentSize, 1, 99_991, FileHasher.lentSize - 1, 4_096][round % 5]
+            let chunk = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ round) }
+            if round % 4 == 3 {
+                chunk.withUnsafeBytes { hasher.update($0) }
+            } else {
+                let lent = try #require(hasher.lend())
+                #expect(lent.count >= FileHasher.lentSize)
+                if round % 5 == 4 {
+                    lent.initializeMemory(as: UInt8.self, repeating: 0xEE)
+                    unclaimed += 1
+                    continue
+                }
+                chunk.withUnsafeBytes { lent.copyMemory(from: $0) }
+                hasher.update(UnsafeRawBufferPointer(rebasing: lent[..<size]))
+            }
+            expected += chunk
+        }
+        #expect(unclaimed > 0)
+        #expect(expected.count > FileHasher.depth * FileHasher.bufferSize)
+        #expect(hasher.hexDigest() == Self.hex(expected))
+    }
+
+    @Test func aCopiedChunkAfterLentMemoryIsNotOverwrittenByIt() throws {
+        // The gzip case: memory is lent, a chunk from elsewhere is copied in where it starts, then the lent memory
+        // is written (inflated text). The copy must not be where the reader still writes.
+        let hasher = FileHasher()
+        _ = try #require(hasher.lend())
+        let raw: [UInt8] = Array("compressed bytes".utf8)
+        raw.withUnsafeBytes { hasher.update($0) }
+        let next = try #require(hasher.lend())
+        next.initializeMemory(as: UInt8.self, repeating: 0x41)
+        #expect(hasher.hexDigest() == Self.hex(raw))
+    }
+}

@@ -369,3 +369,97 @@ func value(_ record: FeedRecord, _ name: String) -> String? {
         }
     }
 }
+
+/// A reader with a `rawChunkLender` reads a plain file's chunks into the lent memory and shows them to the observer
+/// there; a gzipped file's never.
+@Suite struct RawChunkLendingTests {
+    /// A feed of several 256 KiB chunks.
+    private static func feed() -> String {
+        var xml = "<rss version=\"2.0\" xmlns:g=\"http://base.google.com/ns/1.0\"><channel>\n"
+        for index in 0..<6_000 {
+            xml += "<item><g:id>P\(index)</g:id><title>Lampe n° \(index) – laiton</title>"
+            xml += "<description><![CDATA[<p>Une lampe & son abat-jour, \(index).</p>]]></description></item>\n"
+        }
+        return xml + "</channel></rss>\n"
+    }
+
+    /// Lent memory, and where each chunk the observer saw was.
+    private final class Lender {
+        var regions: [UnsafeMutableRawBufferPointer] = []
+        var observed: [(start: UnsafeRawPointer?, bytes: [UInt8])] = []
+        let size: Int
+
+        init(size: Int) {
+            self.size = size
+        }
+
+        func lend() -> UnsafeMutableRawBufferPointer? {
+            let region = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+            regions.append(region)
+            return region
+        }
+
+        func wasLent(_ start: UnsafeRawPointer?) -> Bool {
+            regions.contains { UnsafeRawPointer($0.baseAddress) == start }
+        }
+
+        deinit {
+            for region in regions {
+                region.deallocate()
+            }
+        }
+    }
+
+    private static func read(_ path: String, lender: Lender) throws -> [FeedRecord] {
+        let reader = try FeedReader(contentsOf: path)
+        reader.rawChunkLender = { lender.lend() }
+        reader.rawBytesObserver = { lender.observed.append(($0.baseAddress, Array($0))) }
+        var records: [FeedRecord] = []
+        while let record = try reader.next() {
+            records.append(record)
+        }
+        return records
+    }
+
+    @Test func aPlainFileIsReadIntoLentMemoryAndObservedThere() throws {
+        let folder = try TemporaryDirectory()
+        let xml = Self.feed()
+        let path = try folder.write("feed.xml", xml)
+        let lender = Lender(size: 1 << 20)
+        let records = try Self.read(path, lender: lender)
+        #expect(records == (try readAll(xml, name: path)))
+        #expect(records.count == 6_000)
+        #expect(lender.observed.flatMap(\.bytes) == Array(xml.utf8))
+        // The first chunk is read where the reader looks for gzip's magic bytes; every later one where it was lent.
+        #expect(lender.observed.count > 2)
+        #expect(lender.observed.dropFirst().allSatisfy { lender.wasLent($0.start) })
+        #expect(!lender.wasLent(lender.observed[0].start))
+    }
+
+    @Test func tooLittleLentMemoryIsNotUsed() throws {
+        let folder = try TemporaryDirectory()
+        let xml = Self.feed()
+        let path = try folder.write("feed.xml", xml)
+        let lender = Lender(size: 4_096)
+        let records = try Self.read(path, lender: lender)
+        #expect(records.count == 6_000)
+        #expect(lender.observed.flatMap(\.bytes) == Array(xml.utf8))
+        #expect(!lender.observed.contains { lender.wasLent($0.start) })
+    }
+
+    @Test func aGzippedFileIsNeverReadIntoLentMemory() throws {
+        let folder = try TemporaryDirectory()
+        let path = try folder.write("feed.xml", Self.feed())
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-1", path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let lender = Lender(size: 1 << 20)
+        let records = try Self.read(path + ".gz", lender: lender)
+        #expect(records.count == 6_000)
+        #expect(lender.regions.isEmpty)
+        let zipped = try Data(contentsOf: URL(fileURLWithPath: path + ".gz"))
+        #expect(lender.observed.flatMap(\.bytes) == Array(zipped))
+    }
+}
