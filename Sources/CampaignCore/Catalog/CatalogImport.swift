@@ -308,7 +308,7 @@ extension CampaignStore {
             // the WAL (a rollback journal made it no faster, at times slower, in interleaved runs).
             let firstImport = try !catalogHasProducts(options.catalog)
             // Its rows refer only to its catalog and its import run, which it finds or makes in the same transaction.
-            report = try writeOrRollback(bulk: firstImport, referencesAreKnown: true) { db in
+            report = try writeOrRollback(bulk: firstImport, referencesAreKnown: true, freedBytesArePublic: true) { db in
                 var session = try ImportSession(
                     db: db,
                     catalog: options.catalog,
