@@ -244,11 +244,12 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
         return canonicalJSONBytes(reusing: &scratch)
     }
 
-    /// ``canonicalJSONBytes()`` written in `scratch`'s memory, which is kept for the next document.
+    /// ``canonicalJSONBytes()`` written in `scratch`'s memory, which is kept for the next document, and returned in the
+    /// memory of a document handed back to it (``CanonicalJSONScratch/recycle(_:)``) when there is one.
     package func canonicalJSONBytes(reusing scratch: inout CanonicalJSONScratch) -> [UInt8] {
         scratch.writer.reset()
         Self.writeObject(entries, keys: scratch.keys, to: &scratch.writer)
-        return scratch.writer.bytes()
+        return scratch.takeDocument()
     }
 
     /// `{"name":value,…}` in the entries' (sorted) order.
