@@ -247,7 +247,7 @@ final class ImportPipeline: @unchecked Sendable {
             while let record = try reader.next() {
                 batch.append(record)
                 if batch.count == Self.batchSize {
-                    spentRecords.release { reader.recycle($0) }
+                    spentRecords.release()
                     guard records[lane].push(RecordBatch(records: batch, bytes: reader.rawBytesConsumed)) else {
                         return
                     }

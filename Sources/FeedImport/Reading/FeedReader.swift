@@ -81,16 +81,6 @@ public final class FeedReader {
     /// is done with the memory when the observer has been called and `next()` returns.
     public var rawChunkLender: (() -> UnsafeMutableRawBufferPointer?)?
 
-    /// Takes back records the caller is done with: their two buffers (text and entries) are filled again by the next
-    /// records, once nothing else holds them. Each is a kilobyte or more, which glibc's `malloc` serves on its slow
-    /// path; the importer hands each batch back to the reading thread, which made it.
-    public func recycle(_ records: [FeedRecord]) {
-        state.recycle(records)
-    }
-
-    /// Buffers of recycled records not filled again yet (tests).
-    var spareRecordBuffers: Int { state.spareCount }
-
     /// The next record, or `nil` at the end of the feed.
     ///
     /// - Throws: ``FeedImportError`` when the file is unreadable, not well-formed, of an unsupported
@@ -250,21 +240,6 @@ final class SAXState {
     @exclusivity(unchecked) private var uriCacheKey: UnsafeRawPointer?
     @exclusivity(unchecked) private var uriCacheValue = URIKind.none
     @exclusivity(unchecked) private var warningCount = 0
-
-    /// Buffers of records handed back (``FeedReader/recycle(_:)``), for the next records.
-    @exclusivity(unchecked) private var spareTexts: [[UInt8]] = []
-    @exclusivity(unchecked) private var spareEntries: [[FieldEntry]] = []
-    /// The most buffers of each kind kept (a few batches of records in flight).
-    static let maximumSpare = 512
-
-    var spareCount: Int { spareTexts.count }
-
-    func recycle(_ records: [FeedRecord]) {
-        for record in records where spareTexts.count < Self.maximumSpare {
-            spareTexts.append(record.storage.text)
-            spareEntries.append(record.storage.entries)
-        }
-    }
 
     // YML: the shop's category tree, read before the offers.
     @exclusivity(unchecked) private var categories: [String: (name: String, parent: String?)] = [:]
@@ -584,13 +559,8 @@ final class SAXState {
         guard let format else {
             return
         }
-        // The record takes the entries' buffer and a copy of the text, in buffers of recycled records when there are
-        // some (`removeAll` keeps a buffer nothing else holds, and gives a new one of the same capacity otherwise).
-        var text = spareTexts.popLast() ?? []
-        text.removeAll(keepingCapacity: true)
-        text.append(contentsOf: recordText.bytes)
-        var storage = FieldStorage(text: text, entries: entries)
-        entries = spareEntries.popLast() ?? entries
+        // The entries' buffer goes to the record; `removeAll` gives this state a new one of the same capacity.
+        var storage = FieldStorage(text: Array(recordText.bytes), entries: entries)
         entries.removeAll(keepingCapacity: true)
         recordText.removeAll()
         if format == .yml {
