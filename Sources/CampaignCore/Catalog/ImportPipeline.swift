@@ -301,15 +301,7 @@ final class ImportPipeline: @unchecked Sendable {
         var memo = ValidationMemo()
         do {
             while let batch = try records[lane].pop() {
-                // Each stored item's JSON goes back to the scratch it came from, to be filled again: a kilobyte or two
-                // per item, which glibc's `malloc` serves on its slow path (see CanonicalJSONScratch).
-                spentItems[lane].release { spent in
-                    for item in spent.items {
-                        if let json = item.json {
-                            scratch.recycle(json)
-                        }
-                    }
-                }
+                spentItems[lane].release()
                 var items: [PreparedItem] = []
                 items.reserveCapacity(batch.records.count)
                 for record in batch.records {

@@ -15,13 +15,6 @@ struct CanonicalJSONWriter: ~Copyable {
         Array(buffer.bytes)
     }
 
-    /// Replaces `output`'s bytes with a copy of the document written so far, in `output`'s memory when it has room and
-    /// no other copy of it is alive; the writer keeps its memory.
-    func copy(into output: inout [UInt8]) {
-        output.removeAll(keepingCapacity: true)
-        output.append(contentsOf: buffer.bytes)
-    }
-
     /// Empties the document and keeps the memory for the next one.
     mutating func reset() {
         buffer.removeAll()
@@ -152,16 +145,11 @@ struct CanonicalJSONWriter: ~Copyable {
 ///
 /// The importer's validating threads write a document per item. A fresh 2 KB buffer for each was a large request for
 /// glibc's `malloc`, which first merges every small block freed since into its free lists (`malloc_consolidate`),
-/// so the next small allocations of the item took the slow path. The copy each document is returned in is such a
-/// request too: a caller done with returned documents hands them back (``recycle(_:)``) to be filled again.
+/// so the next small allocations of the item took the slow path.
 package struct CanonicalJSONScratch: ~Copyable {
     var writer = CanonicalJSONWriter(capacity: 2048)
     /// ``FieldNames/jsonKeys``: the global's buffers, or, after ``forOneThread()``, this scratch's own.
     let keys: (bytes: [UInt8], starts: [Int])
-    /// Documents handed back, whose memory the next documents are copied into.
-    private var spare: [[UInt8]] = []
-    /// The most documents kept for reuse (an importing thread has a few batches of 64 items in flight).
-    static let maximumSpare = 1024
 
     package init() {
         keys = FieldNames.jsonKeys
@@ -177,22 +165,5 @@ package struct CanonicalJSONScratch: ~Copyable {
     package static func forOneThread() -> CanonicalJSONScratch {
         let shared = FieldNames.jsonKeys
         return CanonicalJSONScratch(keys: (shared.bytes.map { $0 }, shared.starts.map { $0 }))
-    }
-
-    /// Keeps `document`, which the caller no longer uses, for a later document to be copied into. Its memory is
-    /// reused only if no other copy of the array is alive by then (otherwise the next document gets new memory).
-    package mutating func recycle(_ document: consuming [UInt8]) {
-        if spare.count < Self.maximumSpare {
-            spare.append(document)
-        }
-    }
-
-    /// A copy of the document just written: in the memory of a recycled one when there is one.
-    mutating func takeDocument() -> [UInt8] {
-        guard var output = spare.popLast() else {
-            return writer.bytes()
-        }
-        writer.copy(into: &output)
-        return output
     }
 }

@@ -244,12 +244,11 @@ public struct ProductAttributes: Hashable, Sendable, ExpressibleByDictionaryLite
         return canonicalJSONBytes(reusing: &scratch)
     }
 
-    /// ``canonicalJSONBytes()`` written in `scratch`'s memory, which is kept for the next document, and returned in the
-    /// memory of a document handed back to it (``CanonicalJSONScratch/recycle(_:)``) when there is one.
+    /// ``canonicalJSONBytes()`` written in `scratch`'s memory, which is kept for the next document.
     package func canonicalJSONBytes(reusing scratch: inout CanonicalJSONScratch) -> [UInt8] {
         scratch.writer.reset()
         Self.writeObject(entries, keys: scratch.keys, to: &scratch.writer)
-        return scratch.takeDocument()
+        return scratch.writer.bytes()
     }
 
     /// `{"name":value,…}` in the entries' (sorted) order.
