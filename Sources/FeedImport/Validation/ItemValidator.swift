@@ -136,17 +136,7 @@ struct ValidationRun {
         self.storage = record.storage
         self.ruleEntries = validator.ruleEntries
         self.slotRanks = validator.slotRanks
-        // Room for one attribute per top-level field (repeated ones become one list): sized by every entry,
-        // sub-fields included, the array of a typical item was over a kilobyte, which glibc's `malloc` serves on its
-        // slow path (after merging every small block freed since), where the smaller one comes from its per-thread
-        // cache.
-        var fields = 0
-        var index = 0
-        while index < storage.entries.count {
-            fields += 1
-            index = storage.next(after: index)
-        }
-        attributes.reserveCapacity(fields)
+        attributes.reserveCapacity(storage.entries.count)
     }
 
     // MARK: Pass 1: sort fields into slots; keep unknown attributes as they are.
